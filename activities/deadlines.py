@@ -1,0 +1,37 @@
+"""Deadline resolution: turn ladder dates into UTC instants in the office time zone.
+
+Workflows cannot do time-zone arithmetic (zoneinfo is off limits in the sandbox), so
+they ask this activity: a notice for a ladder day goes out at `notice_hour` office time
+that day, and a due date is overdue from 00:00 office time on the day after.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from activities.models import DeadlinePlan, PlannedNotice, PlanRequest
+from domain.ladder import steps_from
+
+
+def local_instant(day: date, at: time, time_zone: str) -> datetime:
+    """The UTC instant of wall-clock `at` on `day` in `time_zone`."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(time_zone)).astimezone(UTC)
+
+
+def today_in(time_zone: str, now: datetime | None = None) -> date:
+    """Today's date in `time_zone` (at `now`, default the current instant)."""
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(time_zone)).date()
+
+
+def deadline_plan(request: PlanRequest) -> DeadlinePlan:
+    if request.now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    today = today_in(request.time_zone, request.now)
+    notice_time = time(hour=request.notice_hour)
+    notices = [
+        PlannedNotice(step=step, at=local_instant(step.on, notice_time, request.time_zone))
+        for step in steps_from(request.ladder, request.due_on, today, request.limit)
+    ]
+    overdue_at = local_instant(request.due_on + timedelta(days=1), time(0), request.time_zone)
+    return DeadlinePlan(due_on=request.due_on, overdue_at=overdue_at, notices=notices)

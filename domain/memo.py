@@ -1,0 +1,292 @@
+"""Memo and recommendation models and the response-phase transitions.
+
+Transitions are pure: they take the current `MemoState` and a command, validate it, and
+return the new state with the `DomainEvent`s it produced. An illegal command raises a
+`DomainError` whose message names what is wrong; the input state is never modified.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from domain.errors import DomainError, InvalidTransition, UnknownItem
+from domain.ladder import ReminderLadder
+from domain.vocabulary import (
+    ClosureReason,
+    Counting,
+    Decision,
+    EventKind,
+    Implementation,
+    MemoStatus,
+    NoticeKind,
+    RecommendationKind,
+    Resolution,
+    ResponseStatus,
+)
+
+MEMO_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+DEFAULT_TIME_ZONE = "America/New_York"
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    email: str | None = None
+    webhook: str | None = Field(default=None, pattern=r"^https?://\S+$")
+
+
+class RecommendationSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: int = Field(ge=1)
+    text: str = Field(min_length=1)
+    kind: RecommendationKind = RecommendationKind.RECOMMENDATION
+    priority: bool = False
+
+
+class ResponseWindow(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    days: int = Field(default=60, ge=1, le=3650)
+    counting: Counting = Counting.CALENDAR
+
+
+class MemoSpec(BaseModel):
+    """The memo file as `rectrack issue FILE` takes it (DESIGN.md, Contracts)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    memo_id: str = Field(pattern=MEMO_ID_PATTERN)
+    title: str = Field(min_length=1)
+    office: str | None = None
+    component: str = Field(min_length=1)
+    kind: RecommendationKind = RecommendationKind.RECOMMENDATION
+    issued_on: date
+    response_due_on: date | None = None
+    response_window: ResponseWindow = ResponseWindow()
+    time_zone: str = DEFAULT_TIME_ZONE
+    contacts: dict[str, Contact] = {}
+    ladder: ReminderLadder = ReminderLadder()
+    recommendations: list[RecommendationSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MemoSpec:
+        numbers = [r.number for r in self.recommendations]
+        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate recommendation numbers: {duplicates}")
+        if self.response_due_on is not None and self.response_due_on <= self.issued_on:
+            raise ValueError(
+                f"response_due_on {self.response_due_on} must be after issued_on {self.issued_on}"
+            )
+        return self
+
+
+class RecommendationState(BaseModel):
+    number: int
+    text: str
+    kind: RecommendationKind = RecommendationKind.RECOMMENDATION
+    priority: bool = False
+    response: ResponseStatus = ResponseStatus.AWAITING
+    rationale: str | None = None
+    received_on: date | None = None
+    implementation: Implementation = Implementation.OPEN
+    resolution: Resolution = Resolution.UNRESOLVED
+    closure_reason: ClosureReason | None = None
+
+
+class Extension(BaseModel):
+    from_due_on: date
+    to_due_on: date
+    reason: str
+    approved_by: str
+
+
+class NoticeRecord(BaseModel):
+    """A notice the memo workflow sent (or tried to send) for one ladder step."""
+
+    key: str
+    kind: NoticeKind
+    on: date
+    sent_at: datetime
+    recipients: list[str]
+    numbers: list[int]
+    delivered: bool = True
+
+
+class MemoState(BaseModel):
+    """Full live state of one memo: what its workflow holds and its query returns."""
+
+    spec: MemoSpec
+    response_due_on: date
+    status: MemoStatus = MemoStatus.AWAITING_RESPONSE
+    overdue_flag: bool = False  # set by the workflow timer at 00:00 office time after due
+    recommendations: list[RecommendationState]
+    extensions: list[Extension] = []
+    withdrawn_reason: str | None = None
+    notices: list[NoticeRecord] = []
+    event_seq: int = 0
+
+    @classmethod
+    def issue(cls, spec: MemoSpec, response_due_on: date) -> MemoState:
+        recs = [RecommendationState(number=r.number, text=r.text, kind=r.kind,
+                                    priority=r.priority) for r in spec.recommendations]
+        return cls(spec=spec, response_due_on=response_due_on, recommendations=recs)
+
+    @property
+    def memo_id(self) -> str:
+        return self.spec.memo_id
+
+    def awaiting_numbers(self) -> list[int]:
+        return [r.number for r in self.recommendations if r.response is ResponseStatus.AWAITING]
+
+    def recommendation(self, number: int) -> RecommendationState:
+        for rec in self.recommendations:
+            if rec.number == number:
+                return rec
+        raise UnknownItem(f"memo {self.memo_id} has no recommendation {number}")
+
+    @property
+    def response_received_on(self) -> date | None:
+        """Date the last recommendation was answered; None while any is awaiting."""
+        dates = [r.received_on for r in self.recommendations]
+        if not dates or any(d is None for d in dates):
+            return None
+        return max(d for d in dates if d is not None)
+
+
+class DomainEvent(BaseModel):
+    kind: EventKind
+    occurred_on: date | None = None
+    numbers: list[int] = []
+    data: dict[str, Any] = {}
+
+
+# -- commands (also the payloads of the workflow updates) -------------------------------
+
+
+class RecommendationResponse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    number: int = Field(ge=1)
+    decision: Decision
+    rationale: str | None = None
+
+    @model_validator(mode="after")
+    def _rationale_unless_full_concurrence(self) -> RecommendationResponse:
+        if self.decision is not Decision.CONCUR and not (self.rationale or "").strip():
+            raise ValueError(
+                f"recommendation {self.number}: a rationale is required for {self.decision.value}"
+            )
+        return self
+
+
+class RecordResponse(BaseModel):
+    """The response file, as `rectrack respond MEMO_ID --file FILE` takes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    received_on: date
+    responses: list[RecommendationResponse] = Field(min_length=1)
+    recorded_by: str | None = None
+
+
+class GrantExtension(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to_due_on: date
+    reason: str = Field(min_length=1)
+    approved_by: str = Field(min_length=1)
+
+
+class Withdraw(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1)
+
+
+Transition = tuple[MemoState, list[DomainEvent]]
+
+
+def _require_open(state: MemoState, action: str) -> None:
+    if state.status in (MemoStatus.WITHDRAWN, MemoStatus.CLOSED):
+        raise InvalidTransition(f"cannot {action}: memo {state.memo_id} is {state.status.value}")
+
+
+def record_response(state: MemoState, cmd: RecordResponse, latest_date: date) -> Transition:
+    """Record the component's answer for some or all recommendations.
+
+    `latest_date` is the last plausible calendar date anywhere today; a response dated
+    after it is rejected as a typo rather than a letter from the future.
+    """
+    _require_open(state, "record a response")
+    if cmd.received_on < state.spec.issued_on:
+        raise DomainError(
+            f"received_on {cmd.received_on} is before the memo was issued ({state.spec.issued_on})"
+        )
+    if cmd.received_on > latest_date:
+        raise DomainError(f"received_on {cmd.received_on} is in the future")
+    numbers = [r.number for r in cmd.responses]
+    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    if repeated:
+        raise DomainError(f"responses name recommendation {repeated[0]} more than once")
+    new = state.model_copy(deep=True)
+    for answer in cmd.responses:
+        rec = new.recommendation(answer.number)
+        if rec.response is not ResponseStatus.AWAITING:
+            raise InvalidTransition(
+                f"recommendation {rec.number} was already answered "
+                f"({rec.response.value} on {rec.received_on})"
+            )
+        rec.response = answer.decision.response
+        rec.rationale = answer.rationale
+        rec.received_on = cmd.received_on
+    if not new.awaiting_numbers():
+        new.status = MemoStatus.RESPONDED
+        new.overdue_flag = False
+    event = DomainEvent(
+        kind=EventKind.RESPONSE_RECORDED, occurred_on=cmd.received_on, numbers=numbers,
+        data={"responses": [r.model_dump(mode="json") for r in cmd.responses],
+              "recorded_by": cmd.recorded_by, "status": new.status.value},
+    )
+    return new, [event]
+
+
+def grant_extension(state: MemoState, cmd: GrantExtension) -> Transition:
+    _require_open(state, "extend the deadline")
+    if state.status is not MemoStatus.AWAITING_RESPONSE:
+        raise InvalidTransition(f"cannot extend: memo {state.memo_id} has been fully answered")
+    if cmd.to_due_on <= state.response_due_on:
+        raise DomainError(
+            f"to_due_on {cmd.to_due_on} is not after the current due date {state.response_due_on}"
+        )
+    new = state.model_copy(deep=True)
+    new.extensions.append(Extension(from_due_on=state.response_due_on, to_due_on=cmd.to_due_on,
+                                    reason=cmd.reason, approved_by=cmd.approved_by))
+    new.response_due_on = cmd.to_due_on
+    new.overdue_flag = False
+    event = DomainEvent(
+        kind=EventKind.EXTENSION_GRANTED, occurred_on=cmd.to_due_on,
+        data={"from_due_on": state.response_due_on.isoformat(),
+              "to_due_on": cmd.to_due_on.isoformat(), "reason": cmd.reason,
+              "approved_by": cmd.approved_by},
+    )
+    return new, [event]
+
+
+def withdraw(state: MemoState, cmd: Withdraw) -> Transition:
+    _require_open(state, "withdraw")
+    new = state.model_copy(deep=True)
+    new.status = MemoStatus.WITHDRAWN
+    new.withdrawn_reason = cmd.reason
+    new.overdue_flag = False
+    for rec in new.recommendations:
+        if rec.implementation is not Implementation.CLOSED:
+            rec.implementation = Implementation.CLOSED
+            rec.closure_reason = ClosureReason.WITHDRAWN
+    event = DomainEvent(kind=EventKind.MEMO_WITHDRAWN, data={"reason": cmd.reason})
+    return new, [event]

@@ -1,0 +1,87 @@
+"""The fixed vocabulary of DESIGN.md as string enums (values are what JSON and CLI show)."""
+
+from enum import StrEnum
+
+
+class MemoStatus(StrEnum):
+    AWAITING_RESPONSE = "awaiting_response"
+    RESPONDED = "responded"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class ResponseStatus(StrEnum):
+    AWAITING = "awaiting"
+    CONCURRED = "concurred"
+    PARTIALLY_CONCURRED = "partially_concurred"
+    NON_CONCURRED = "non_concurred"
+
+
+class Decision(StrEnum):
+    """What the component answers for one recommendation."""
+
+    CONCUR = "concur"
+    PARTIALLY_CONCUR = "partially_concur"
+    NON_CONCUR = "non_concur"
+
+    @property
+    def response(self) -> ResponseStatus:
+        return _DECISION_TO_RESPONSE[self]
+
+
+_DECISION_TO_RESPONSE = {
+    Decision.CONCUR: ResponseStatus.CONCURRED,
+    Decision.PARTIALLY_CONCUR: ResponseStatus.PARTIALLY_CONCURRED,
+    Decision.NON_CONCUR: ResponseStatus.NON_CONCURRED,
+}
+
+
+class Implementation(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class Resolution(StrEnum):
+    UNRESOLVED = "unresolved"
+    RESOLVED = "resolved"
+
+
+class ClosureReason(StrEnum):
+    IMPLEMENTED = "implemented"
+    ALTERNATE_ACTION = "alternate_action"
+    NOT_IMPLEMENTED = "not_implemented"
+    SUPERSEDED = "superseded"
+    NO_LONGER_APPLICABLE = "no_longer_applicable"
+    WITHDRAWN = "withdrawn"
+    NO_RESPONSE = "no_response"
+
+
+class RecommendationKind(StrEnum):
+    RECOMMENDATION = "recommendation"
+    REQUIRED_REMEDY = "required_remedy"
+
+
+class NoticeKind(StrEnum):
+    REMINDER = "reminder"
+    OVERDUE = "overdue"
+    ESCALATION = "escalation"
+    STATUS_UPDATE_REQUEST = "status_update_request"
+    PUBLICATION_REMINDER = "publication_reminder"
+
+
+class Counting(StrEnum):
+    CALENDAR = "calendar"
+    BUSINESS = "business"
+
+
+class EventKind(StrEnum):
+    """Audit event kinds written by record_event."""
+
+    MEMO_ISSUED = "memo_issued"
+    RESPONSE_RECORDED = "response_recorded"
+    EXTENSION_GRANTED = "extension_granted"
+    MEMO_WITHDRAWN = "memo_withdrawn"
+    BECAME_OVERDUE = "became_overdue"
+    NOTICE_SENT = "notice_sent"
+    NOTICE_FAILED = "notice_failed"

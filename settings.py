@@ -1,0 +1,43 @@
+"""The one settings class. Environment prefix RECTRACK_ (e.g. RECTRACK_HOME).
+
+The Temporal connection itself is configured through temporalio.envconfig
+(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE), see `temporal_connect_config`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RECTRACK_", extra="ignore")
+
+    home: Path = Path(".rectrack")
+    database_url: str | None = None  # any SQLAlchemy URL; default: SQLite file under home
+    task_queue: str = "rectrack"
+    time_zone: str = "America/New_York"  # default office time zone for memos without one
+    notice_hour: int = 9  # local hour at which ladder notices go out
+    webhook_timeout_seconds: float = 10.0
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'rectrack.db').resolve()}"
+
+    @property
+    def temporal_db_file(self) -> Path:
+        return self.home / "temporal.db"
+
+
+def temporal_connect_config() -> dict[str, Any]:
+    """Client.connect keyword arguments from TEMPORAL_* variables (default localhost:7233)."""
+    from temporalio.envconfig import ClientConfigProfile
+
+    profile = ClientConfigProfile.load()
+    config: dict[str, Any] = dict(profile.to_client_connect_config())
+    config.setdefault("target_host", "localhost:7233")
+    return config
