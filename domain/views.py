@@ -88,7 +88,9 @@ def memo_view(facts: MemoFacts, recs: list[RecommendationState], today: date) ->
     )
 
 
-def _rec_view(rec: RecommendationState, due: date, today: date, memo_awaiting: bool) -> RecommendationView:
+def _rec_view(
+    rec: RecommendationState, due: date, today: date, memo_awaiting: bool
+) -> RecommendationView:
     # An unanswered recommendation of a withdrawn memo stopped its clock.
     late = days_late(due, rec.received_on, today) if (rec.received_on or memo_awaiting) else 0
     return RecommendationView(

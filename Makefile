@@ -1,0 +1,33 @@
+# rectrack developer targets. The virtualenv is (re)installed only when pyproject.toml
+# changes, tracked by the stamp file .venv/.installed.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXAMPLE := examples/memos/crcl-2022-ice-frd.yaml
+
+.PHONY: venv test lint run clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@
+
+test: venv
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
+
+run: venv
+	$(BIN)/rectrack dev --issue-example $(EXAMPLE)
+
+clean:
+	rm -rf build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

@@ -1,0 +1,185 @@
+"""The activities: every piece of I/O the workflows need.
+
+- `record_event`: append an audit event and project the memo state into the status rows
+  (one transaction, idempotent on retry).
+- `send_notification`: deliver one notice by webhook (an `Idempotency-Key` header stable
+  across retries) or to the log; every attempt is recorded as a delivery row.
+- `plan_deadline`: resolve ladder dates into UTC instants in the office time zone.
+
+Blocking database work runs in a thread so the worker's event loop stays free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.deadlines import deadline_plan
+from activities.models import (
+    DeadlinePlan,
+    DeliveryResult,
+    EventRecord,
+    NoticeRequest,
+    PlanRequest,
+    RecordResult,
+)
+from domain.memo import Contact
+from settings import Settings
+from store.deliveries import create_delivery, get_delivered
+from store.events import apply_event
+from store.tables import Channel, DeliveryCreate, DeliveryPublic, Outcome
+
+notice_logger = logging.getLogger("rectrack.notices")
+
+RETRYABLE_CLIENT_ERRORS = frozenset({408, 429})
+MAX_ERROR_TEXT = 500
+
+
+class RectrackActivities:
+    """Activity implementations sharing one engine, one HTTP client and the settings."""
+
+    def __init__(self, *, engine: Engine, http: httpx.AsyncClient, settings: Settings) -> None:
+        self._engine = engine
+        self._http = http
+        self._settings = settings
+
+    # -- record_event ----------------------------------------------------------------------
+
+    @activity.defn(name="record_event")
+    async def record_event(self, record: EventRecord) -> RecordResult:
+        try:
+            return await asyncio.to_thread(self._apply_event, record)
+        except ValueError as err:  # a malformed record will not get better on retry
+            raise ApplicationError(str(err), type="InvalidEventRecord", non_retryable=True) from err
+
+    def _apply_event(self, record: EventRecord) -> RecordResult:
+        with Session(self._engine) as session:
+            return apply_event(session, record=record)
+
+    # -- send_notification -----------------------------------------------------------------
+
+    @activity.defn(name="send_notification")
+    async def send_notification(self, request: NoticeRequest) -> DeliveryResult:
+        attempt = activity.info().attempt
+        earlier = await asyncio.to_thread(self._delivered, request.idempotency_key)
+        if earlier is not None:
+            await self._record(request, attempt=attempt, channel=Channel(earlier.channel),
+                               target=earlier.target, outcome=Outcome.SKIPPED_DUPLICATE,
+                               status_code=earlier.status_code)
+            return DeliveryResult(idempotency_key=request.idempotency_key,
+                                  channel=earlier.channel, status_code=earlier.status_code,
+                                  duplicate=True)
+        contact = request.contact
+        if contact is None or contact.webhook is None:
+            return await self._send_to_log(request, attempt)
+        return await self._post_webhook(request, contact, contact.webhook, attempt)
+
+    async def _send_to_log(self, request: NoticeRequest, attempt: int) -> DeliveryResult:
+        line = notice_line(request)
+        notice_logger.info(line)
+        print(line, flush=True)
+        await self._record(request, attempt=attempt, channel=Channel.LOG, target=None,
+                           outcome=Outcome.DELIVERED)
+        return DeliveryResult(idempotency_key=request.idempotency_key, channel=Channel.LOG)
+
+    async def _post_webhook(
+        self, request: NoticeRequest, contact: Contact, url: str, attempt: int
+    ) -> DeliveryResult:
+        key = request.idempotency_key
+        what = f"{request.kind.value} notice {key} to {url}"
+        try:
+            response = await self._http.post(
+                url, json=webhook_body(request, contact), headers={"Idempotency-Key": key},
+                timeout=self._settings.webhook_timeout_seconds,
+            )
+        except httpx.HTTPError as err:  # connection refused, timeouts, protocol errors
+            error = f"{type(err).__name__}: {err}"[:MAX_ERROR_TEXT]
+            await self._record(request, attempt=attempt, channel=Channel.WEBHOOK, target=url,
+                               outcome=Outcome.FAILED, error=error)
+            raise ApplicationError(f"{what} failed: {error}", type="NoticeDeliveryFailed") from err
+
+        code = response.status_code
+        if response.is_success:
+            await self._record(request, attempt=attempt, channel=Channel.WEBHOOK, target=url,
+                               outcome=Outcome.DELIVERED, status_code=code)
+            return DeliveryResult(idempotency_key=key, channel=Channel.WEBHOOK, status_code=code)
+
+        error = f"HTTP {code}: {response.text}"[:MAX_ERROR_TEXT]
+        if 400 <= code < 500 and code not in RETRYABLE_CLIENT_ERRORS:
+            await self._record(request, attempt=attempt, channel=Channel.WEBHOOK, target=url,
+                               outcome=Outcome.REJECTED, status_code=code, error=error)
+            raise ApplicationError(f"{what} rejected: {error}", {"status_code": code},
+                                   type="NoticeRejected", non_retryable=True)
+        await self._record(request, attempt=attempt, channel=Channel.WEBHOOK, target=url,
+                           outcome=Outcome.FAILED, status_code=code, error=error)
+        raise ApplicationError(f"{what} failed: {error}", {"status_code": code},
+                               type="NoticeDeliveryFailed",
+                               next_retry_delay=retry_after(response))
+
+    def _delivered(self, idempotency_key: str) -> DeliveryPublic | None:
+        with Session(self._engine) as session:
+            return get_delivered(session, idempotency_key=idempotency_key)
+
+    async def _record(
+        self,
+        request: NoticeRequest,
+        *,
+        attempt: int,
+        channel: Channel,
+        target: str | None,
+        outcome: Outcome,
+        status_code: int | None = None,
+        error: str | None = None,
+    ) -> DeliveryPublic:
+        delivery_in = DeliveryCreate(
+            idempotency_key=request.idempotency_key, memo_id=request.memo_id,
+            kind=request.kind.value, role=request.role, channel=channel.value, target=target,
+            attempt=attempt, outcome=outcome.value, status_code=status_code, error=error,
+        )
+        return await asyncio.to_thread(self._insert_delivery, delivery_in)
+
+    def _insert_delivery(self, delivery_in: DeliveryCreate) -> DeliveryPublic:
+        with Session(self._engine) as session:
+            return create_delivery(session, delivery_in=delivery_in)
+
+    # -- plan_deadline ---------------------------------------------------------------------
+
+    @activity.defn(name="plan_deadline")
+    async def plan_deadline(self, request: PlanRequest) -> DeadlinePlan:
+        return deadline_plan(request)
+
+
+def notice_line(request: NoticeRequest) -> str:
+    """`NOTICE <kind> to <role> (<name> <email>): <subject>` for the log channel."""
+    contact = request.contact
+    who = " ".join(p for p in (contact.name, contact.email) if p) if contact else "no contact"
+    return f"NOTICE {request.kind.value} to {request.role} ({who}): {request.subject}"
+
+
+def webhook_body(request: NoticeRequest, contact: Contact) -> dict[str, Any]:
+    dumped = request.model_dump(mode="json", include={"payload"})
+    return {
+        "idempotency_key": request.idempotency_key,
+        "memo_id": request.memo_id,
+        "kind": request.kind.value,
+        "role": request.role,
+        "recipient": {"name": contact.name, "email": contact.email},
+        "subject": request.subject,
+        "payload": dumped["payload"],
+    }
+
+
+def retry_after(response: httpx.Response) -> timedelta | None:
+    """The server's `Retry-After` in seconds (0-3600), if it sent a usable one."""
+    value = response.headers.get("Retry-After", "").strip()
+    if value.isdigit() and int(value) <= 3600:
+        return timedelta(seconds=int(value))
+    return None

@@ -1,0 +1,1 @@
+"""The `rectrack` command line: parsing, loading files, rendering, the local dev stack."""

