@@ -85,7 +85,6 @@ class RectrackActivities:
     async def _send_to_log(self, request: NoticeRequest, attempt: int) -> DeliveryResult:
         line = notice_line(request)
         notice_logger.info(line)
-        print(line, flush=True)
         await self._record(request, attempt=attempt, channel=Channel.LOG, target=None,
                            outcome=Outcome.DELIVERED)
         return DeliveryResult(idempotency_key=request.idempotency_key, channel=Channel.LOG)

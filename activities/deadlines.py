@@ -31,7 +31,8 @@ def deadline_plan(request: PlanRequest) -> DeadlinePlan:
     notice_time = time(hour=request.notice_hour)
     notices = [
         PlannedNotice(step=step, at=local_instant(step.on, notice_time, request.time_zone))
-        for step in steps_from(request.ladder, request.due_on, today, request.limit)
+        for step in steps_from(request.ladder, request.due_on, today, request.limit,
+                               not_before=request.issued_on)
     ]
     overdue_at = local_instant(request.due_on + timedelta(days=1), time(0), request.time_zone)
     return DeadlinePlan(due_on=request.due_on, overdue_at=overdue_at, notices=notices)

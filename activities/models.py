@@ -59,7 +59,8 @@ class PlanRequest(BaseModel):
     time_zone: str
     ladder: ReminderLadder
     now: datetime  # UTC-aware
-    limit: int = 12
+    issued_on: date | None = None  # no ladder step before the memo existed
+    limit: int = Field(default=12, ge=1)
     notice_hour: int = 9
 
 

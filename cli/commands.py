@@ -55,12 +55,21 @@ async def _call_workflow(memo_id: str, action: Callable[[], Awaitable[MemoState]
     except WorkflowUpdateFailedError as error:
         cause = error.cause
         if isinstance(cause, ApplicationError):
-            raise BadInput(f"{memo_id}: {cause.message}") from None
+            raise BadInput(f"{memo_id}: {_rejection_message(cause)}") from None
         raise CliError(f"{memo_id}: update failed: {cause}") from None
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:
             raise BadInput(f"unknown memo {memo_id!r} (or its workflow has finished)") from None
         raise CliError(f"{memo_id}: {error.message}") from None
+
+
+def _rejection_message(cause: BaseException) -> str:
+    """The validator's message; for arguments that failed to decode, the decoder's."""
+    message = cause.message if isinstance(cause, ApplicationError) else str(cause)
+    inner = cause.__cause__
+    if "Failed decoding arguments" in message and inner is not None:
+        return _rejection_message(inner)
+    return message
 
 
 def _print_state(settings: Settings, memo_id: str, what: str) -> None:

@@ -83,17 +83,26 @@ def _escalation(esc: Escalation, due_on: date) -> LadderStep:
                       offset_days=esc.days_overdue, escalate_to=esc.to)
 
 
-def steps_from(ladder: ReminderLadder, due_on: date, today: date, limit: int) -> list[LadderStep]:
+def steps_from(
+    ladder: ReminderLadder, due_on: date, today: date, limit: int,
+    not_before: date | None = None,
+) -> list[LadderStep]:
     """What is still to come on or after `today`, preceded by a catch-up for what was missed.
 
     A memo entered late, or a deadline moved into the past, must not flood recipients
     with every missed rung: only the latest missed reminder/overdue notice and the highest
-    missed escalation are kept, then the next `limit` steps on or after `today`.
+    missed escalation are kept, then the next `limit` steps on or after `today`. Steps
+    before `not_before` (the issue date) never existed: a 10-day window has no
+    "14 days before" reminder.
     """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
     missed_notice: LadderStep | None = None
     missed_escalation: LadderStep | None = None
     upcoming: list[LadderStep] = []
     for step in ladder_steps(ladder, due_on):
+        if not_before is not None and step.on < not_before:
+            continue
         if step.on < today:
             if step.kind is NoticeKind.ESCALATION:
                 missed_escalation = step

@@ -270,7 +270,7 @@ def grant_extension(state: MemoState, cmd: GrantExtension) -> Transition:
     new.response_due_on = cmd.to_due_on
     new.overdue_flag = False
     event = DomainEvent(
-        kind=EventKind.EXTENSION_GRANTED, occurred_on=cmd.to_due_on,
+        kind=EventKind.EXTENSION_GRANTED,
         data={"from_due_on": state.response_due_on.isoformat(),
               "to_due_on": cmd.to_due_on.isoformat(), "reason": cmd.reason,
               "approved_by": cmd.approved_by},

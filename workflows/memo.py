@@ -71,7 +71,8 @@ class MemoWorkflow:
                 kind=EventKind.MEMO_ISSUED, occurred_on=self.state.spec.issued_on,
                 numbers=[r.number for r in self.state.recommendations],
                 data={"response_due_on": self.state.response_due_on.isoformat()})])
-            await self._start_recommendations()
+            # As issued: an update that arrived with the start must reach them by signal.
+            await self._start_recommendations(start.state.recommendations)
         while self.state.status is MemoStatus.AWAITING_RESPONSE:
             if workflow.info().is_continue_as_new_suggested():
                 await self._continue_as_new()
@@ -168,14 +169,14 @@ class MemoWorkflow:
                     "record_event", record, result_type=RecordResult,
                     start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RECORD_RETRY)
 
-    async def _start_recommendations(self) -> None:
+    async def _start_recommendations(self, recs: list[RecommendationState]) -> None:
         await asyncio.gather(*(
             workflow.start_child_workflow(
                 RECOMMENDATION_WORKFLOW,
                 RecommendationStart(memo_id=self.state.memo_id, recommendation=rec),
                 id=recommendation_workflow_id(self.state.memo_id, rec.number),
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON)
-            for rec in self.state.recommendations))
+            for rec in recs))
         self._children_started = True
 
     async def _sync_recommendations(self, numbers: list[int]) -> None:
@@ -197,7 +198,8 @@ class MemoWorkflow:
         plan: DeadlinePlan = await workflow.execute_activity(
             "plan_deadline",
             PlanRequest(due_on=self.state.response_due_on, time_zone=self.state.spec.time_zone,
-                        ladder=self.state.spec.ladder, now=workflow.now()),
+                        ladder=self.state.spec.ladder, now=workflow.now(),
+                        issued_on=self.state.spec.issued_on),
             result_type=DeadlinePlan, start_to_close_timeout=ACTIVITY_TIMEOUT)
         return plan
 

@@ -233,3 +233,14 @@ def test_the_limit_counts_only_upcoming_steps() -> None:
     upcoming = [s for s in steps if s.on >= date(2023, 1, 30)]
     assert len(upcoming) == 5
     assert len(steps) == 7
+
+
+def test_a_short_window_has_no_reminder_dated_before_the_memo_existed() -> None:
+    issued = date(2022, 11, 19)  # a 10-day window
+    steps = steps_from(ReminderLadder(), DUE, today=issued, limit=3, not_before=issued)
+    assert [s.on for s in steps] == [date(2022, 11, 22), date(2022, 11, 28), DUE]
+
+
+def test_a_plan_needs_at_least_one_step() -> None:
+    with pytest.raises(ValueError, match="limit"):
+        steps_from(ReminderLadder(), DUE, today=date(2022, 10, 1), limit=0)

@@ -1,0 +1,175 @@
+"""Helpers for the integration tests: free ports, the `rectrack` CLI as a subprocess,
+memo files, and the `Stack` the session fixture (conftest.py) provides.
+
+`rectrack` subprocesses get the session's RECTRACK_HOME, TEMPORAL_ADDRESS and task
+queue, so the CLI and the in-process worker share the server and the store. Tests share
+the server: every test uses its own memo ids (`unique_id`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from temporalio.client import Client, WorkflowHandle
+
+from activities.deadlines import today_in
+from domain.memo import MemoState
+from domain.views import MemoView
+from settings import Settings
+from store.queries import get_memo_view, list_events
+from store.tables import EventPublic
+from tests.helpers import BIN_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "memos"
+ICE_MEMO = EXAMPLES / "crcl-2022-ice-frd.yaml"
+ICE_RESPONSE = EXAMPLES / "crcl-2022-ice-frd-response.yaml"
+RECTRACK = BIN_DIR / "rectrack"
+OFFICE_TZ = "America/New_York"
+CLI_TIMEOUT = 60.0
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def free_address() -> str:
+    """127.0.0.1:PORT with PORT and PORT+1000 (the dev server's UI) both free."""
+    for _ in range(100):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port: int = sock.getsockname()[1]
+        if port + 1000 <= 65535 and _port_free(port + 1000):
+            return f"127.0.0.1:{port}"
+    raise RuntimeError("no free port pair found")
+
+
+def unique_id(prefix: str = "IT") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10].upper()}"
+
+
+def office_today() -> date:
+    return today_in(OFFICE_TZ)
+
+
+def cli_env(home: Path, address: str, task_queue: str | None = None) -> dict[str, str]:
+    """The environment for a `rectrack` subprocess: only our RECTRACK_*/TEMPORAL_* values."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("RECTRACK_", "TEMPORAL_"))}
+    env.update(RECTRACK_HOME=str(home), TEMPORAL_ADDRESS=address, PYTHONUNBUFFERED="1")
+    if task_queue is not None:
+        env["RECTRACK_TASK_QUEUE"] = task_queue
+    return env
+
+
+class CliResult(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        assert self.returncode == 0, self
+        return json.loads(self.stdout)
+
+    @property
+    def stderr_lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
+
+async def run_cli(*args: str | Path, env: Mapping[str, str]) -> CliResult:
+    """Run `rectrack ARGS` without blocking the event loop (the worker shares it)."""
+    process = await asyncio.create_subprocess_exec(
+        str(RECTRACK), *(str(a) for a in args), env=dict(env), cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), CLI_TIMEOUT)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise
+    assert process.returncode is not None
+    return CliResult(process.returncode, out.decode(), err.decode())
+
+
+def write_memo(directory: Path, memo_id: str, *, source: Path = ICE_MEMO,
+               drop: tuple[str, ...] = (), **changes: Any) -> Path:
+    """A copy of an example memo file with a new memo_id, some fields changed or dropped."""
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["memo_id"] = memo_id
+    data.update(changes)
+    for key in drop:
+        data.pop(key, None)
+    path = directory / f"{memo_id}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def write_yaml(path: Path, data: Any) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Stack:
+    """The shared server, client, worker settings and store, plus CLI helpers."""
+
+    address: str
+    home: Path
+    settings: Settings
+    client: Client
+    engine: Engine
+    worker_task: asyncio.Task[None] = field(repr=False)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return cli_env(self.home, self.address, self.settings.task_queue)
+
+    async def cli(self, *args: str | Path) -> CliResult:
+        if self.worker_task.done():  # surface a crashed worker instead of a hang
+            self.worker_task.result()
+            raise RuntimeError("the in-process worker stopped")
+        return await run_cli(*args, env=self.env)
+
+    async def issue(self, path: Path) -> None:
+        result = await self.cli("issue", path)
+        assert result.returncode == 0, result
+        assert "not yet in the store" not in result.stdout, result
+
+    async def show(self, memo_id: str, *extra: str) -> dict[str, Any]:
+        data: dict[str, Any] = (await self.cli("show", memo_id, "--json", *extra)).json()
+        return data
+
+    def stored_view(self, memo_id: str) -> MemoView | None:
+        with Session(self.engine) as session:
+            return get_memo_view(session, memo_id=memo_id)
+
+    def events(self, memo_id: str) -> list[EventPublic]:
+        with Session(self.engine) as session:
+            return list_events(session, memo_id=memo_id)
+
+    def handle(self, memo_id: str) -> WorkflowHandle[Any, Any]:
+        return self.client.get_workflow_handle(f"memo/{memo_id}")
+
+    async def live_state(self, memo_id: str) -> MemoState:
+        state: MemoState = await self.handle(memo_id).query(
+            "state_query", result_type=MemoState)
+        return state
+
+
