@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 
 test: venv
 	$(BIN)/ruff check .
+	$(BIN)/mypy .
 	$(BIN)/python -m pytest -q
 
 lint: venv

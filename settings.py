@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,8 +19,7 @@ class Settings(BaseSettings):
     home: Path = Path(".rectrack")
     database_url: str | None = None  # any SQLAlchemy URL; default: SQLite file under home
     task_queue: str = "rectrack"
-    time_zone: str = "America/New_York"  # default office time zone for memos without one
-    notice_hour: int = 9  # local hour at which ladder notices go out
+    notice_hour: int = Field(default=9, ge=0, le=23)  # office-time hour notices go out
     webhook_timeout_seconds: float = 10.0
 
     @property

@@ -153,6 +153,8 @@ class RectrackActivities:
 
     @activity.defn(name="plan_deadline")
     async def plan_deadline(self, request: PlanRequest) -> DeadlinePlan:
+        if request.notice_hour is None:
+            request = request.model_copy(update={"notice_hour": self._settings.notice_hour})
         return deadline_plan(request)
 
 

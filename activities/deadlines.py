@@ -28,7 +28,7 @@ def deadline_plan(request: PlanRequest) -> DeadlinePlan:
     if request.now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     today = today_in(request.time_zone, request.now)
-    notice_time = time(hour=request.notice_hour)
+    notice_time = time(hour=9 if request.notice_hour is None else request.notice_hour)
     notices = [
         PlannedNotice(step=step, at=local_instant(step.on, notice_time, request.time_zone))
         for step in steps_from(request.ladder, request.due_on, today, request.limit,

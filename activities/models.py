@@ -61,7 +61,7 @@ class PlanRequest(BaseModel):
     now: datetime  # UTC-aware
     issued_on: date | None = None  # no ladder step before the memo existed
     limit: int = Field(default=12, ge=1)
-    notice_hour: int = 9
+    notice_hour: int | None = Field(default=None, ge=0, le=23)  # None: the worker's setting
 
 
 class PlannedNotice(BaseModel):
