@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXAMPLE := examples/memos/crcl-2022-ice-frd.yaml
+EXAMPLES := examples/memos/crcl-2022-ice-frd.yaml examples/memos/oig-2024-cbp-hold.yaml
 
 .PHONY: venv test lint run clean
 
@@ -27,7 +27,7 @@ lint: venv
 	$(BIN)/mypy .
 
 run: venv
-	$(BIN)/rectrack dev --issue-example $(EXAMPLE)
+	$(BIN)/rectrack dev $(addprefix --issue-example ,$(EXAMPLES))
 
 clean:
 	rm -rf build *.egg-info .pytest_cache .mypy_cache .ruff_cache
