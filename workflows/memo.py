@@ -126,9 +126,11 @@ class MemoWorkflow:
     @workflow.signal
     def recommendation_changed(self, rec: RecommendationState) -> None:
         """A recommendation workflow reports its own lifecycle changes."""
-        for i, mine in enumerate(self.state.recommendations):
+        new = self.state.model_copy(deep=True)  # never mutate the state it started from
+        for i, mine in enumerate(new.recommendations):
             if mine.number == rec.number:
-                self.state.recommendations[i] = rec
+                new.recommendations[i] = rec
+                self.state = new
                 self._changes += 1
 
     # -- internals ----------------------------------------------------------------------

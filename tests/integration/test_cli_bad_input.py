@@ -29,7 +29,6 @@ def assert_bad_input(result: CliResult, *needles: str) -> str:
     assert result.returncode == 2, result
     assert len(result.stderr_lines) == 1, result
     [line] = result.stderr_lines
-    print("STDERR:", line)
     for needle in needles:
         assert needle in line, line
     return line

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from domain.memo import MemoSpec, MemoState
+from domain.memo import MemoSpec, MemoState, RecordResponse
 
 ICE_ISSUED_ON = date(2022, 9, 30)
 ICE_DUE_ON = date(2022, 11, 29)
@@ -48,3 +48,19 @@ def ice_spec() -> MemoSpec:
 def ice_memo(ice_spec: MemoSpec) -> MemoState:
     """The ICE memo just issued: three recommendations awaiting, due 2022-11-29."""
     return MemoState.issue(ice_spec, ICE_DUE_ON)
+
+
+RATIONALE = "The component disagrees with the finding."
+
+
+def respond(received_on: str, *answers: tuple[int, str]) -> RecordResponse:
+    """A response letter: each (number, decision), with a rationale where one is needed."""
+    return RecordResponse.model_validate(
+        {
+            "received_on": received_on,
+            "responses": [
+                {"number": n, "decision": d, **({} if d == "concur" else {"rationale": RATIONALE})}
+                for n, d in answers
+            ],
+        }
+    )

@@ -28,21 +28,9 @@ from domain.vocabulary import (
     MemoStatus,
     ResponseStatus,
 )
+from tests.unit.conftest import RATIONALE, respond
 
 TODAY = date(2023, 4, 24)
-RATIONALE = "The component disagrees with the finding."
-
-
-def respond(received_on: str, *answers: tuple[int, str]) -> RecordResponse:
-    return RecordResponse.model_validate(
-        {
-            "received_on": received_on,
-            "responses": [
-                {"number": n, "decision": d, **({} if d == "concur" else {"rationale": RATIONALE})}
-                for n, d in answers
-            ],
-        }
-    )
 
 
 FULL_ANSWER = respond("2023-01-30", (1, "concur"), (2, "non_concur"), (3, "non_concur"))

@@ -8,27 +8,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.memo import MemoState, RecordResponse, Withdraw, record_response, withdraw
+from domain.memo import MemoState, Withdraw, record_response, withdraw
 from domain.views import Counts, MemoFacts, memo_view, view_of_state
+from tests.unit.conftest import RATIONALE, respond
 
 PUBLIC_SUMMARY_DAY = date(2023, 4, 24)
-RATIONALE = "The component disagrees with the finding."
-
-
-def answer(received_on: str, *numbers_and_decisions: tuple[int, str]) -> RecordResponse:
-    return RecordResponse.model_validate(
-        {
-            "received_on": received_on,
-            "responses": [
-                {"number": n, "decision": d, "rationale": RATIONALE}
-                for n, d in numbers_and_decisions
-            ],
-        }
-    )
 
 
 def answered_ice(memo: MemoState) -> MemoState:
-    cmd = answer("2023-01-30", (1, "concur"), (2, "non_concur"), (3, "non_concur"))
+    cmd = respond("2023-01-30", (1, "concur"), (2, "non_concur"), (3, "non_concur"))
     return record_response(memo, cmd, PUBLIC_SUMMARY_DAY)[0]
 
 
@@ -65,7 +53,7 @@ def test_each_recommendation_shows_its_own_response_and_lateness(ice_memo: MemoS
 def test_response_received_on_is_null_while_any_recommendation_is_awaiting(
     ice_memo: MemoState,
 ) -> None:
-    partial, _ = record_response(ice_memo, answer("2023-01-30", (1, "concur")), PUBLIC_SUMMARY_DAY)
+    partial, _ = record_response(ice_memo, respond("2023-01-30", (1, "concur")), PUBLIC_SUMMARY_DAY)
     view = view_of_state(partial, date(2023, 2, 1))
     assert view.response_received_on is None
     assert view.counts == Counts(concurred=1, awaiting=2)
@@ -83,7 +71,7 @@ def test_an_awaiting_memo_after_its_due_date_is_overdue_and_late_until_today(
 
 
 def test_a_partly_answered_memo_after_its_due_date_is_still_overdue(ice_memo: MemoState) -> None:
-    partial, _ = record_response(ice_memo, answer("2022-11-20", (1, "concur")), PUBLIC_SUMMARY_DAY)
+    partial, _ = record_response(ice_memo, respond("2022-11-20", (1, "concur")), PUBLIC_SUMMARY_DAY)
     view = view_of_state(partial, date(2022, 12, 9))
     assert view.overdue is True
     assert view.days_late == 10
