@@ -6,6 +6,10 @@ client of their test server. `main` is the console-script entry point.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDReusePolicy
 
@@ -67,4 +71,12 @@ async def live_state(client: Client, memo_id: str) -> MemoState:
 def main() -> None:
     from cli.main import main as cli_main
 
-    raise SystemExit(cli_main())
+    code = cli_main()
+    # Exit without interpreter finalization: the Temporal client's Rust threads may still
+    # call into Python while it finalizes, and CPython then aborts the process
+    # ("PyGILState_Release: thread state ... must be current", exit 134 instead of
+    # `code`; temporalio/sdk-python#300). Nothing is left to clean up at this point.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)

@@ -105,7 +105,10 @@ async def run_cli(*args: str | Path, env: Mapping[str, str]) -> CliResult:
         await process.wait()
         raise
     assert process.returncode is not None
-    return CliResult(process.returncode, out.decode(), err.decode())
+    result = CliResult(process.returncode, out.decode(), err.decode())
+    # An abort at interpreter exit (temporalio/sdk-python#300) must never hide an exit code.
+    assert "Fatal Python error" not in result.stderr, result
+    return result
 
 
 def write_memo(directory: Path, memo_id: str, *, source: Path = ICE_MEMO,
@@ -159,6 +162,12 @@ class Stack:
     def stored_view(self, memo_id: str) -> MemoView | None:
         with Session(self.engine) as session:
             return get_memo_view(session, memo_id=memo_id)
+
+    def stored_json(self, memo_id: str) -> dict[str, Any]:
+        """What `show MEMO_ID --json` prints, read from the store in-process."""
+        view = self.stored_view(memo_id)
+        assert view is not None, f"memo {memo_id} is not in the store"
+        return view.model_dump(mode="json")
 
     def events(self, memo_id: str) -> list[EventPublic]:
         with Session(self.engine) as session:

@@ -73,7 +73,7 @@ async def test_partial_response_with_flags_keeps_memo_awaiting(
                              "--concur", "1", "--non-concur", "2:duplicates existing records")
     assert result.returncode == 0, result
 
-    view = await stack.show(memo_id)
+    view = stack.stored_json(memo_id)
     assert view["status"] == "awaiting_response"
     assert view["response_received_on"] is None
     assert view["overdue"] is True
@@ -138,7 +138,8 @@ async def test_extend_then_withdraw(stack: Stack, tmp_path: Path, memo_id: str) 
     extended = await stack.cli("extend", memo_id, "--to", new_due.isoformat(),
                                "--reason", "leadership transition", "--approved-by", "Director")
     assert extended.returncode == 0, extended
-    view = await stack.show(memo_id)
+    assert f"extended memo {memo_id} to {new_due}" in extended.stdout
+    view = stack.stored_json(memo_id)
     assert view["response_due_on"] == new_due.isoformat()
     assert view["status"] == "awaiting_response"
     assert (view["overdue"], view["days_late"]) == (False, 0)
@@ -146,7 +147,7 @@ async def test_extend_then_withdraw(stack: Stack, tmp_path: Path, memo_id: str) 
 
     withdrawn = await stack.cli("withdraw", memo_id, "--reason", "superseded by a new review")
     assert withdrawn.returncode == 0, withdrawn
-    view = await stack.show(memo_id)
+    view = stack.stored_json(memo_id)
     assert view["status"] == "withdrawn"
     assert view["overdue"] is False
     assert {(r["implementation"], r["closure_reason"]) for r in view["recommendations"]} == {

@@ -168,7 +168,13 @@ async def test_raw_update_without_rationale_is_rejected_by_the_workflow(
                "responses": [{"number": 2, "decision": "non_concur"}]}
     with pytest.raises(WorkflowUpdateFailedError) as caught:
         await asyncio.wait_for(handle.execute_update("record_response", payload), 20)
-    assert isinstance(caught.value.cause, ApplicationError)
+    rejection = caught.value.cause
+    assert isinstance(rejection, ApplicationError)
+    assert "Failed decoding arguments" in rejection.message
+    decoding = rejection.__cause__
+    assert isinstance(decoding, ApplicationError)
+    assert decoding.type == "ValidationError"
+    assert "a rationale is required for non_concur" in decoding.message
     history = await handle.fetch_history()
     update_events = {EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
                      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED,
