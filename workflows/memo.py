@@ -164,7 +164,9 @@ class MemoWorkflow:
                 memo_id=self.state.memo_id, seq=self.state.event_seq, kind=event.kind,
                 occurred_on=event.occurred_on, recorded_at=workflow.now(),
                 numbers=event.numbers, data=event.data,
-                snapshot=self.state.model_copy(deep=True)))
+                # The store keeps deliveries itself; the notice list would only bloat
+                # every event payload in history.
+                snapshot=self.state.model_copy(update={"notices": []}, deep=True)))
         async with self._record_lock:
             for record in records:
                 await workflow.execute_activity(
