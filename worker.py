@@ -33,7 +33,7 @@ def build_worker(client: Client, activities: RectrackActivities, *, task_queue: 
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=[activities.record_event, activities.send_notification,
-                    activities.plan_deadline],
+                    activities.plan_deadline, activities.plan_clocks],
     )
 
 

@@ -1,7 +1,8 @@
 """The activities: every piece of I/O the workflows need.
 
-- `record_event`: append an audit event and project the memo state into the status rows
-  (one transaction, idempotent on retry).
+- `record_event`: append an audit event and project the memo or recommendation state into
+  the status rows (one transaction, idempotent on retry). A recommendation event that
+  arrives before its memo's first event fails retryably and writes nothing.
 - `send_notification`: deliver one notice by webhook (an `Idempotency-Key` header stable
   across retries) or to the log; every attempt is recorded as a delivery row.
 - `plan_deadline`: resolve ladder dates into UTC instants in the office time zone.
@@ -22,8 +23,10 @@ from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.deadlines import deadline_plan
+from activities.deadlines import deadline_plan, plan_clocks
 from activities.models import (
+    ClockPlan,
+    ClocksPlanRequest,
     DeadlinePlan,
     DeliveryResult,
     EventRecord,
@@ -34,7 +37,7 @@ from activities.models import (
 from domain.memo import Contact
 from settings import Settings
 from store.deliveries import create_delivery, get_delivered
-from store.events import apply_event
+from store.events import MemoNotRecorded, apply_event
 from store.tables import Channel, DeliveryCreate, DeliveryPublic, Outcome
 
 notice_logger = logging.getLogger("rectrack.notices")
@@ -59,6 +62,8 @@ class RectrackActivities:
             return await asyncio.to_thread(self._apply_event, record)
         except ValueError as err:  # a malformed record will not get better on retry
             raise ApplicationError(str(err), type="InvalidEventRecord", non_retryable=True) from err
+        except MemoNotRecorded as err:  # the memo's first event is still on its way
+            raise ApplicationError(str(err), type="MemoNotRecorded") from err
 
     def _apply_event(self, record: EventRecord) -> RecordResult:
         with Session(self._engine) as session:
@@ -156,6 +161,10 @@ class RectrackActivities:
         if request.notice_hour is None:
             request = request.model_copy(update={"notice_hour": self._settings.notice_hour})
         return deadline_plan(request)
+
+    @activity.defn(name="plan_clocks")
+    async def plan_clocks(self, request: ClocksPlanRequest) -> list[ClockPlan]:
+        return plan_clocks(request, notice_hour=self._settings.notice_hour)
 
 
 def notice_line(request: NoticeRequest) -> str:

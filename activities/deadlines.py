@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from activities.models import DeadlinePlan, PlannedNotice, PlanRequest
+from activities.models import ClockPlan, ClocksPlanRequest, DeadlinePlan, PlannedNotice, PlanRequest
 from domain.ladder import steps_from
+from domain.vocabulary import NoticeKind
 
 
 def local_instant(day: date, at: time, time_zone: str) -> datetime:
@@ -36,3 +37,23 @@ def deadline_plan(request: PlanRequest) -> DeadlinePlan:
     ]
     overdue_at = local_instant(request.due_on + timedelta(days=1), time(0), request.time_zone)
     return DeadlinePlan(due_on=request.due_on, overdue_at=overdue_at, notices=notices)
+
+
+def plan_clocks(request: ClocksPlanRequest, notice_hour: int = 9) -> list[ClockPlan]:
+    """One plan per clock; before/on-due reminders take the clock's own notice kind."""
+    plans = []
+    for clock in request.clocks:
+        plan = deadline_plan(PlanRequest(
+            due_on=clock.due_on, time_zone=request.time_zone, ladder=clock.ladder,
+            now=request.now, issued_on=request.issued_on, limit=request.limit,
+            notice_hour=notice_hour))
+        if clock.reminder_kind is not NoticeKind.REMINDER:
+            plan.notices = [_renamed(n, clock.reminder_kind) for n in plan.notices]
+        plans.append(ClockPlan(clock=clock, plan=plan))
+    return plans
+
+
+def _renamed(notice: PlannedNotice, kind: NoticeKind) -> PlannedNotice:
+    if notice.step.kind is not NoticeKind.REMINDER:
+        return notice
+    return notice.model_copy(update={"step": notice.step.model_copy(update={"kind": kind})})

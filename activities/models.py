@@ -5,18 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
+from domain.clocks import Clock
 from domain.ladder import LadderStep, ReminderLadder
-from domain.memo import Contact, MemoState
+from domain.memo import Contact, MemoState, RecommendationState
 from domain.vocabulary import EventKind, NoticeKind
 
 
 class EventRecord(BaseModel):
-    """One audit event plus the memo state after it, projected into the status rows.
+    """One audit event plus the state after it, projected into the status rows.
 
-    `event_id` is `<memo_id>#<seq>`: fixed by the workflow before the first attempt, so a
-    retried call finds its own earlier write and does nothing.
+    Memo events carry the memo `snapshot`; recommendation events carry `number` and that
+    recommendation's state. `event_id` is `<memo_id>#<seq>` for memo events and
+    `<memo_id>/<number>#<seq>` for recommendation events (each workflow counts its own
+    `seq`): fixed before the first attempt, so a retried call finds its own earlier write
+    and does nothing.
     """
 
     event_id: str
@@ -27,7 +31,17 @@ class EventRecord(BaseModel):
     recorded_at: datetime  # UTC-aware, workflow.now() when the change happened
     numbers: list[int] = []
     data: dict[str, Any] = {}
-    snapshot: MemoState
+    snapshot: MemoState | None = None
+    number: int | None = None
+    recommendation: RecommendationState | None = None
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> EventRecord:
+        if (self.snapshot is None) == (self.recommendation is None):
+            raise ValueError("an event carries either a memo snapshot or a recommendation")
+        if self.recommendation is not None and self.number != self.recommendation.number:
+            raise ValueError("number must match the recommendation's number")
+        return self
 
 
 class RecordResult(BaseModel):
@@ -73,3 +87,18 @@ class DeadlinePlan(BaseModel):
     due_on: date
     overdue_at: datetime  # UTC instant: 00:00 office time on the day after due_on
     notices: list[PlannedNotice]
+
+
+class ClocksPlanRequest(BaseModel):
+    """Plan several clocks of one memo or recommendation in one activity call."""
+
+    clocks: list[Clock]
+    time_zone: str
+    now: datetime  # UTC-aware
+    issued_on: date | None = None
+    limit: int = Field(default=6, ge=1)
+
+
+class ClockPlan(BaseModel):
+    clock: Clock
+    plan: DeadlinePlan

@@ -8,7 +8,7 @@ import json
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,8 @@ from domain.memo import GrantExtension, MemoState, RecordResponse, Withdraw
 from domain.views import MemoView, view_of_state
 from settings import Settings, temporal_connect_config
 from store.db import create_tables, make_engine
-from store.queries import get_memo_view, list_memo_views
+from store.queries import get_memo_view, list_memo_views, list_timeline
+from store.tables import EventPublic
 from worker import connect, run_worker
 
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
@@ -181,8 +182,33 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         view = _stored_view(settings, args.memo_id)
     if view is None:
         raise BadInput(f"unknown memo {args.memo_id!r}")
-    print(_dump(view.model_dump(mode="json")) if args.json else render.memo_detail(view))
+    if args.json:
+        data = view.model_dump(mode="json")
+        if args.timeline:  # the audit log is in the store, even with --live
+            [events] = _stored_timelines(settings, args.memo_id, [None])
+            data["timeline"] = [e.model_dump(mode="json", exclude={"id"}) for e in events]
+        print(_dump(data))
+        return 0
+    numbers = [r.number for r in view.recommendations]
+    parts = [render.memo_detail(view)]
+    for number, events in zip(numbers, _stored_timelines(settings, args.memo_id, numbers),
+                              strict=True):
+        parts += ["", f"recommendation {number}: timeline",
+                  render.timeline(events, number=number)]
+    print("\n".join(parts))
     return 0
+
+
+def _stored_timelines(settings: Settings, memo_id: str,
+                      numbers: Sequence[int | None]) -> list[list[EventPublic]]:
+    """The audit log of each recommendation in `numbers` (None: the whole memo's)."""
+    engine = make_engine(settings.db_url)
+    create_tables(engine)
+    try:
+        with Session(engine) as session:
+            return [list_timeline(session, memo_id=memo_id, number=n) for n in numbers]
+    finally:
+        engine.dispose()
 
 
 async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:

@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("memo_id")
     show.add_argument("--json", action="store_true")
     show.add_argument("--live", action="store_true", help="ask the workflow, not the store")
+    show.add_argument("--timeline", action="store_true", help="with --json: add the audit log")
 
     listing = sub.add_parser("list", help="list memos (from the store)")
     listing.add_argument("--overdue", action="store_true")

@@ -7,12 +7,21 @@ return the new state with the `DomainEvent`s it produced. An illegal command rai
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.errors import DomainError, InvalidTransition, UnknownItem
+from domain.followup import (
+    ActionPlan,
+    Evidence,
+    ExtensionRequest,
+    FollowUpPolicy,
+    Hold,
+    StatusUpdate,
+    check_action_plan,
+)
 from domain.ladder import ReminderLadder
 from domain.vocabulary import (
     ClosureReason,
@@ -22,6 +31,7 @@ from domain.vocabulary import (
     Implementation,
     MemoStatus,
     NoticeKind,
+    PublicationKind,
     RecommendationKind,
     Resolution,
     ResponseStatus,
@@ -71,6 +81,7 @@ class MemoSpec(BaseModel):
     time_zone: str = DEFAULT_TIME_ZONE
     contacts: dict[str, Contact] = {}
     ladder: ReminderLadder = ReminderLadder()
+    follow_up: FollowUpPolicy = FollowUpPolicy()
     recommendations: list[RecommendationSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -97,6 +108,21 @@ class RecommendationState(BaseModel):
     implementation: Implementation = Implementation.OPEN
     resolution: Resolution = Resolution.UNRESOLVED
     closure_reason: ClosureReason | None = None
+    # Follow-up to closure (all optional, so states recorded before it still load).
+    action_plan: ActionPlan | None = None
+    action_plan_received_on: date | None = None
+    action_plan_due_on: date | None = None
+    dispute_reason: str | None = None
+    revision_due_on: date | None = None
+    resolved_on: date | None = None
+    status_update_due_on: date | None = None
+    status_updates: list[StatusUpdate] = []
+    evidence: list[Evidence] = []
+    extension_requests: list[ExtensionRequest] = []
+    hold: Hold | None = None
+    closure_justification: str | None = None
+    closed_on: date | None = None
+    reopen_reasons: list[str] = []
 
 
 class Extension(BaseModel):
@@ -118,6 +144,12 @@ class NoticeRecord(BaseModel):
     delivered: bool = True
 
 
+class Publication(BaseModel):
+    kind: PublicationKind
+    published_on: date
+    uri: str
+
+
 class MemoState(BaseModel):
     """Full live state of one memo: what its workflow holds and its query returns."""
 
@@ -130,6 +162,9 @@ class MemoState(BaseModel):
     withdrawn_reason: str | None = None
     notices: list[NoticeRecord] = []
     event_seq: int = 0
+    hold: Hold | None = None
+    publications: list[Publication] = []
+    publication_due_on: date | None = None  # public summary due (set once fully answered)
 
     @classmethod
     def issue(cls, spec: MemoSpec, response_due_on: date) -> MemoState:
@@ -142,7 +177,10 @@ class MemoState(BaseModel):
         return self.spec.memo_id
 
     def awaiting_numbers(self) -> list[int]:
-        return [r.number for r in self.recommendations if r.response is ResponseStatus.AWAITING]
+        """Recommendations still owed an answer (one closed without one is owed nothing)."""
+        return [r.number for r in self.recommendations
+                if r.response is ResponseStatus.AWAITING
+                and r.implementation is not Implementation.CLOSED]
 
     def recommendation(self, number: int) -> RecommendationState:
         for rec in self.recommendations:
@@ -175,6 +213,7 @@ class RecommendationResponse(BaseModel):
     number: int = Field(ge=1)
     decision: Decision
     rationale: str | None = None
+    action_plan: ActionPlan | None = None  # may come with the response or later
 
     @model_validator(mode="after")
     def _rationale_unless_full_concurrence(self) -> RecommendationResponse:
@@ -212,7 +251,7 @@ class Withdraw(BaseModel):
 Transition = tuple[MemoState, list[DomainEvent]]
 
 
-def _require_open(state: MemoState, action: str) -> None:
+def require_open(state: MemoState, action: str) -> None:
     if state.status in (MemoStatus.WITHDRAWN, MemoStatus.CLOSED):
         raise InvalidTransition(f"cannot {action}: memo {state.memo_id} is {state.status.value}")
 
@@ -223,7 +262,7 @@ def record_response(state: MemoState, cmd: RecordResponse, latest_date: date) ->
     `latest_date` is the last plausible calendar date anywhere today; a response dated
     after it is rejected as a typo rather than a letter from the future.
     """
-    _require_open(state, "record a response")
+    require_open(state, "record a response")
     if cmd.received_on < state.spec.issued_on:
         raise DomainError(
             f"received_on {cmd.received_on} is before the memo was issued ({state.spec.issued_on})"
@@ -245,9 +284,14 @@ def record_response(state: MemoState, cmd: RecordResponse, latest_date: date) ->
         rec.response = answer.decision.response
         rec.rationale = answer.rationale
         rec.received_on = cmd.received_on
+        _expect_action_plan(rec, answer, cmd.received_on, state.spec.follow_up)
     if not new.awaiting_numbers():
         new.status = MemoStatus.RESPONDED
         new.overdue_flag = False
+        received = new.response_received_on or cmd.received_on
+        if not any(p.kind is PublicationKind.SUMMARY for p in new.publications):
+            new.publication_due_on = received + timedelta(
+                days=state.spec.follow_up.publication_days)
     event = DomainEvent(
         kind=EventKind.RESPONSE_RECORDED, occurred_on=cmd.received_on, numbers=numbers,
         data={"responses": [r.model_dump(mode="json") for r in cmd.responses],
@@ -256,8 +300,27 @@ def record_response(state: MemoState, cmd: RecordResponse, latest_date: date) ->
     return new, [event]
 
 
+def _expect_action_plan(rec: RecommendationState, answer: RecommendationResponse,
+                        received_on: date, policy: FollowUpPolicy) -> None:
+    """A (partial) concurrence needs an action plan: with the response, or by a due date."""
+    if answer.decision is Decision.NON_CONCUR:
+        if answer.action_plan is not None:
+            raise DomainError(f"recommendation {rec.number}: a non-concurrence takes no "
+                              "action plan")
+        return
+    if answer.action_plan is None:
+        rec.action_plan_due_on = received_on + timedelta(days=policy.action_plan_days)
+        return
+    try:
+        check_action_plan(answer.action_plan, received_on)
+    except ValueError as error:
+        raise DomainError(f"recommendation {rec.number}: {error}") from None
+    rec.action_plan = answer.action_plan
+    rec.action_plan_received_on = received_on
+
+
 def grant_extension(state: MemoState, cmd: GrantExtension) -> Transition:
-    _require_open(state, "extend the deadline")
+    require_open(state, "extend the deadline")
     if state.status is not MemoStatus.AWAITING_RESPONSE:
         raise InvalidTransition(f"cannot extend: memo {state.memo_id} has been fully answered")
     if cmd.to_due_on <= state.response_due_on:
@@ -279,7 +342,7 @@ def grant_extension(state: MemoState, cmd: GrantExtension) -> Transition:
 
 
 def withdraw(state: MemoState, cmd: Withdraw) -> Transition:
-    _require_open(state, "withdraw")
+    require_open(state, "withdraw")
     new = state.model_copy(deep=True)
     new.status = MemoStatus.WITHDRAWN
     new.withdrawn_reason = cmd.reason
@@ -290,3 +353,4 @@ def withdraw(state: MemoState, cmd: Withdraw) -> Transition:
             rec.closure_reason = ClosureReason.WITHDRAWN
     event = DomainEvent(kind=EventKind.MEMO_WITHDRAWN, data={"reason": cmd.reason})
     return new, [event]
+

@@ -85,3 +85,27 @@ class EventKind(StrEnum):
     BECAME_OVERDUE = "became_overdue"
     NOTICE_SENT = "notice_sent"
     NOTICE_FAILED = "notice_failed"
+    ACTION_PLAN_SUBMITTED = "action_plan_submitted"
+    RESPONSE_ACCEPTED = "response_accepted"
+    RESPONSE_DISPUTED = "response_disputed"
+    STATUS_UPDATE_SUBMITTED = "status_update_submitted"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_DENIED = "extension_denied"
+    HOLD_PLACED = "hold_placed"
+    HOLD_LIFTED = "hold_lifted"
+    RECOMMENDATION_CLOSED = "recommendation_closed"
+    RECOMMENDATION_REOPENED = "recommendation_reopened"
+    MEMO_CLOSED = "memo_closed"
+    MEMO_REOPENED = "memo_reopened"
+    PUBLISHED = "published"
+
+
+class ReviewDecision(StrEnum):
+    ACCEPT = "accept"
+    DISPUTE = "dispute"
+
+
+class PublicationKind(StrEnum):
+    SUMMARY = "summary"
+    REDACTED_MEMO = "redacted_memo"

@@ -31,12 +31,19 @@ AWAITING = MemoStatus.AWAITING_RESPONSE.value
 
 
 def recommendation_state(row: Recommendation) -> RecommendationState:
+    """The recommendation's full state: from `detail`, or from the columns on rows
+    written before `detail` existed."""
+    if row.detail is not None:
+        return RecommendationState.model_validate(row.detail)
     return RecommendationState(
         number=row.number, text=row.text, kind=RecommendationKind(row.kind),
         priority=row.priority, response=ResponseStatus(row.response), rationale=row.rationale,
         received_on=row.received_on, implementation=Implementation(row.implementation),
         resolution=Resolution(row.resolution),
         closure_reason=ClosureReason(row.closure_reason) if row.closure_reason else None,
+        action_plan_due_on=row.action_plan_due_on, revision_due_on=row.revision_due_on,
+        status_update_due_on=row.status_update_due_on, closed_on=row.closed_on,
+        closure_justification=row.closure_justification,
     )
 
 
@@ -128,11 +135,33 @@ def list_memo_views(
 
 
 def list_events(session: Session, *, memo_id: str) -> list[EventPublic]:
-    """The audit log of one memo, in seq order."""
+    """The audit log of one memo (its own events and its recommendations'), in the order
+    they happened: by `recorded_at`, then by the order they were written."""
     rows = session.exec(
-        select(Event).where(Event.memo_id == memo_id).order_by(col(Event.seq), col(Event.id))
+        select(Event).where(Event.memo_id == memo_id)
+        .order_by(col(Event.recorded_at), col(Event.id))
     ).all()
     return [EventPublic.model_validate(row) for row in rows]
+
+
+def list_timeline(
+    session: Session, *, memo_id: str, number: int | None = None
+) -> list[EventPublic]:
+    """The events of one memo, or of one of its recommendations, in the order they happened.
+
+    Without `number`: every event of the memo and of its recommendations. With one: that
+    recommendation's own events and the memo events that name it in `numbers` (its
+    issue, the response recorded for it, notices that listed it...).
+    """
+    conditions: list[ColumnElement[bool]] = [col(Event.memo_id) == memo_id]
+    if number is not None:
+        conditions.append(or_(col(Event.number) == number, col(Event.number).is_(None)))
+    rows = session.exec(
+        select(Event).where(*conditions).order_by(col(Event.recorded_at), col(Event.id))
+    ).all()
+    # JSON containment is spelled differently per backend: filter memo events here.
+    return [EventPublic.model_validate(row) for row in rows
+            if number is None or row.number == number or number in row.numbers]
 
 
 def list_deliveries(

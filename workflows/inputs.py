@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from pydantic import BaseModel
 from temporalio.common import RetryPolicy
 
-from domain.memo import MemoState, RecommendationState
+from domain.followup import FollowUpPolicy
+from domain.ladder import ReminderLadder
+from domain.memo import Contact, MemoSpec, MemoState, NoticeRecord, RecommendationState
 
 MEMO_WORKFLOW = "MemoWorkflow"
+# workflow.patched id of the follow-up phase (issue 3): histories before it never took it.
+FOLLOW_UP_PATCH = "follow-up-v1"
 RECOMMENDATION_WORKFLOW = "RecommendationWorkflow"
 
 
@@ -32,9 +36,37 @@ class MemoStart(BaseModel):
     resumed: bool = False
 
 
+class RecommendationContext(BaseModel):
+    """What a recommendation needs from its memo to run its own clocks and notices."""
+
+    memo_id: str
+    title: str
+    component: str
+    time_zone: str
+    issued_on: date
+    policy: FollowUpPolicy
+    response_ladder: ReminderLadder
+    contacts: dict[str, Contact]
+
+    @classmethod
+    def of(cls, spec: MemoSpec) -> RecommendationContext:
+        return cls(memo_id=spec.memo_id, title=spec.title, component=spec.component,
+                   time_zone=spec.time_zone, issued_on=spec.issued_on,
+                   policy=spec.follow_up, response_ladder=spec.ladder,
+                   contacts=spec.contacts)
+
+
 class RecommendationStart(BaseModel):
+    """Input of RecommendationWorkflow; continue-as-new passes the live values back in.
+
+    `context` is None for recommendations started before the follow-up phase existed.
+    """
+
     memo_id: str
     recommendation: RecommendationState
+    context: RecommendationContext | None = None
+    notices: list[NoticeRecord] = []
+    event_seq: int = 0
 
 
 # Writing the audit log must never give up: a store outage only delays it.

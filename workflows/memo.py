@@ -14,19 +14,18 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import (
-        DeadlinePlan,
-        DeliveryResult,
         EventRecord,
         NoticeRequest,
         PlannedNotice,
-        PlanRequest,
         RecordResult,
     )
     from domain import memo as rules
+    from domain import memo_followup as followup
+    from domain.clocks import Clock, publication_clock
     from domain.errors import DomainError
     from domain.memo import (
         DomainEvent,
@@ -37,26 +36,30 @@ with workflow.unsafe.imports_passed_through():
         RecordResponse,
         Withdraw,
     )
-    from domain.vocabulary import EventKind, MemoStatus, NoticeKind
+    from domain.memo_followup import MemoHold, MemoResume, Publish
+    from domain.recommendation import LiftHold, PlaceHold
+    from domain.vocabulary import EventKind, Implementation, MemoStatus
     from workflows import search_attributes as sa
     from workflows.inputs import (
         ACTIVITY_TIMEOUT,
+        FOLLOW_UP_PATCH,
         MEMO_WORKFLOW,
-        NOTICE_GIVE_UP_AFTER,
-        NOTICE_RETRY,
         RECOMMENDATION_WORKFLOW,
         RECORD_RETRY,
         MemoStart,
+        RecommendationContext,
         RecommendationStart,
         recommendation_workflow_id,
     )
+    from workflows.memo_deadline import ResponseDeadline
+    from workflows.notices import clock_notice_key, deliver, watch_clocks
 
 # The widest UTC offset in use (+14:00): no office anywhere has a later calendar date.
 _LATEST_OFFSET = timedelta(hours=14)
 
 
 @workflow.defn(name=MEMO_WORKFLOW)
-class MemoWorkflow:
+class MemoWorkflow(ResponseDeadline):
     @workflow.init
     def __init__(self, start: MemoStart) -> None:
         self.state: MemoState = start.state
@@ -77,15 +80,32 @@ class MemoWorkflow:
             if workflow.info().is_continue_as_new_suggested():
                 await self._continue_as_new()
             await self._watch_deadline_once()
-        # Follow-up to closure happens in the recommendation workflows; the memo stays
-        # open for them until it is closed or withdrawn.
-        await workflow.wait_condition(
-            lambda: self.state.status in (MemoStatus.CLOSED, MemoStatus.WITHDRAWN)
-            or workflow.info().is_continue_as_new_suggested())
-        if self.state.status not in (MemoStatus.CLOSED, MemoStatus.WITHDRAWN):
-            await self._continue_as_new()
+        if workflow.patched(FOLLOW_UP_PATCH):
+            await self._follow_up()
+        else:
+            # Before the follow-up phase: the memo waited to be closed or withdrawn.
+            await workflow.wait_condition(
+                lambda: self.state.status in (MemoStatus.CLOSED, MemoStatus.WITHDRAWN)
+                or workflow.info().is_continue_as_new_suggested())
+            if self.state.status not in (MemoStatus.CLOSED, MemoStatus.WITHDRAWN):
+                await self._continue_as_new()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.state
+
+    async def _follow_up(self) -> None:
+        """Recommendations follow up on their own; the memo minds its public summary and
+        closes when they are all closed. A closed memo stays open to take a reopening;
+        only withdrawal ends it."""
+        while self.state.status is not MemoStatus.WITHDRAWN:
+            if workflow.info().is_continue_as_new_suggested():
+                await self._continue_as_new()
+            clock = publication_clock(self.state)
+            await watch_clocks(
+                clocks=[clock] if clock else [], time_zone=self.state.spec.time_zone,
+                issued_on=self.state.spec.issued_on,
+                sent_keys=lambda: {n.key for n in self.state.notices},
+                changed=functools.partial(self._changed_since, self._changes),
+                send=self._send_clock_notice)
 
     # -- queries, updates, signals ------------------------------------------------------
 
@@ -124,14 +144,45 @@ class MemoWorkflow:
         self._attempt(lambda: rules.withdraw(self.state, cmd))
 
     @workflow.signal
-    def recommendation_changed(self, rec: RecommendationState) -> None:
+    async def recommendation_changed(self, rec: RecommendationState) -> None:
         """A recommendation workflow reports its own lifecycle changes."""
-        new = self.state.model_copy(deep=True)  # never mutate the state it started from
-        for i, mine in enumerate(new.recommendations):
-            if mine.number == rec.number:
-                new.recommendations[i] = rec
-                self.state = new
-                self._changes += 1
+        if all(mine.number != rec.number for mine in self.state.recommendations):
+            return
+        new_state, events = followup.apply_recommendation(self.state, rec)
+        if events:
+            await self._commit(new_state, events)
+        else:
+            self.state = new_state
+
+    @workflow.update
+    async def publish(self, cmd: Publish) -> MemoState:
+        await self._commit(*self._attempt(lambda: followup.publish(self.state, cmd)))
+        return self.state
+
+    @publish.validator
+    def _validate_publish(self, cmd: Publish) -> None:
+        self._attempt(lambda: followup.publish(self.state, cmd))
+
+    @workflow.update
+    async def hold(self, cmd: MemoHold) -> MemoState:
+        """Hold the memo: its clocks stop, and so do its open recommendations'."""
+        await self._commit(*self._attempt(lambda: followup.hold_memo(self.state, cmd)))
+        await self._tell_recommendations("memo_hold", PlaceHold(reason=cmd.reason, on=cmd.on))
+        return self.state
+
+    @hold.validator
+    def _validate_hold(self, cmd: MemoHold) -> None:
+        self._attempt(lambda: followup.hold_memo(self.state, cmd))
+
+    @workflow.update
+    async def resume(self, cmd: MemoResume) -> MemoState:
+        await self._commit(*self._attempt(lambda: followup.resume_memo(self.state, cmd)))
+        await self._tell_recommendations("memo_resume", LiftHold(on=cmd.on))
+        return self.state
+
+    @resume.validator
+    def _validate_resume(self, cmd: MemoResume) -> None:
+        self._attempt(lambda: followup.resume_memo(self.state, cmd))
 
     # -- internals ----------------------------------------------------------------------
 
@@ -148,10 +199,12 @@ class MemoWorkflow:
             raise ApplicationError(str(error), type=type(error).__name__,
                                    non_retryable=True) from None
 
-    async def _commit(self, new_state: MemoState, events: list[DomainEvent]) -> None:
+    async def _commit(self, new_state: MemoState, events: list[DomainEvent], *,
+                      replan: bool = True) -> None:
         """Adopt the new state at once, then write its events in order."""
         self.state = new_state
-        self._changes += 1
+        if replan:
+            self._changes += 1
         workflow.upsert_search_attributes(sa.memo_updates(
             memo_id=new_state.memo_id, component=new_state.spec.component,
             status=new_state.status.value, response_due_on=new_state.response_due_on,
@@ -177,7 +230,8 @@ class MemoWorkflow:
         await asyncio.gather(*(
             workflow.start_child_workflow(
                 RECOMMENDATION_WORKFLOW,
-                RecommendationStart(memo_id=self.state.memo_id, recommendation=rec),
+                RecommendationStart(memo_id=self.state.memo_id, recommendation=rec,
+                                    context=RecommendationContext.of(self.state.spec)),
                 id=recommendation_workflow_id(self.state.memo_id, rec.number),
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON)
             for rec in recs))
@@ -192,101 +246,35 @@ class MemoWorkflow:
             ).signal("apply_from_memo", self.state.recommendation(n))
             for n in numbers))
 
-    async def _continue_as_new(self) -> None:
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        workflow.continue_as_new(MemoStart(state=self.state, resumed=True))
+    async def _tell_recommendations(self, signal: str, arg: object) -> None:
+        """Signal every open recommendation (a closed one has no clock to stop)."""
+        await workflow.wait_condition(lambda: self._children_started)
+        await asyncio.gather(*(
+            workflow.get_external_workflow_handle(
+                recommendation_workflow_id(self.state.memo_id, r.number)).signal(signal, arg)
+            for r in self.state.recommendations
+            if r.implementation is not Implementation.CLOSED))
 
-    # -- deadline, reminders, escalation ------------------------------------------------
-
-    async def _plan(self) -> DeadlinePlan:
-        plan: DeadlinePlan = await workflow.execute_activity(
-            "plan_deadline",
-            PlanRequest(due_on=self.state.response_due_on, time_zone=self.state.spec.time_zone,
-                        ladder=self.state.spec.ladder, now=workflow.now(),
-                        issued_on=self.state.spec.issued_on),
-            result_type=DeadlinePlan, start_to_close_timeout=ACTIVITY_TIMEOUT)
-        return plan
-
-    def _next_notice(self, plan: DeadlinePlan) -> PlannedNotice | None:
-        sent = {n.key for n in self.state.notices}
-        pending = [n for n in plan.notices if n.step.key not in sent]
-        return min(pending, key=lambda n: n.at) if pending else None
-
-    async def _watch_deadline_once(self) -> None:
-        """Sleep until the next notice or the overdue instant, unless something changes."""
-        plan = await self._plan()
-        while self.state.status is MemoStatus.AWAITING_RESPONSE:
-            notice = self._next_notice(plan)
-            if notice is None:
-                return  # plan used up: re-plan from now
-            wake_at = notice.at
-            if not self.state.overdue_flag and plan.overdue_at < wake_at:
-                wake_at = plan.overdue_at
-            delay = wake_at - workflow.now()
-            if delay > timedelta(0):
-                try:
-                    await workflow.wait_condition(
-                        functools.partial(self._changed_since, self._changes), timeout=delay)
-                    return  # a response, extension or withdrawal: re-plan
-                except TimeoutError:
-                    pass
-            if self.state.status is not MemoStatus.AWAITING_RESPONSE:
-                return
-            if not self.state.overdue_flag and workflow.now() >= plan.overdue_at:
-                await self._mark_overdue()
-            if workflow.now() >= notice.at:
-                await self._send(notice)
-            if workflow.info().is_continue_as_new_suggested():
-                return
-
-    def _changed_since(self, changes: int) -> bool:
-        return self._changes != changes
-
-    async def _mark_overdue(self) -> None:
-        new = self.state.model_copy(deep=True)
-        new.overdue_flag = True
-        await self._commit(new, [DomainEvent(
-            kind=EventKind.BECAME_OVERDUE, occurred_on=self.state.response_due_on,
-            numbers=self.state.awaiting_numbers())])
-
-    async def _send(self, planned: PlannedNotice) -> None:
-        step = planned.step
-        roles = [step.escalate_to] if step.escalate_to else ["component"]
-        numbers = self.state.awaiting_numbers()
-        spec = self.state.spec
-        subject = _subject(step.kind, spec.memo_id, step.offset_days, numbers)
-        delivered = True
-        for role in roles:
-            request = NoticeRequest(
-                idempotency_key=f"{spec.memo_id}/{step.key}/{role}", memo_id=spec.memo_id,
-                kind=step.kind, role=role, contact=spec.contacts.get(role), subject=subject,
-                payload={"memo_id": spec.memo_id, "title": spec.title,
-                         "component": spec.component,
-                         "response_due_on": self.state.response_due_on.isoformat(),
-                         "awaiting": numbers, "days_relative_to_due": step.offset_days})
-            try:
-                await workflow.execute_activity(
-                    "send_notification", request, result_type=DeliveryResult,
-                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTICE_RETRY,
-                    schedule_to_close_timeout=NOTICE_GIVE_UP_AFTER)
-            except ActivityError as error:
-                delivered = False
-                workflow.logger.warning("notice %s to %s failed: %s", step.key, role, error)
-        record = NoticeRecord(key=step.key, kind=step.kind, on=step.on, sent_at=workflow.now(),
-                              recipients=roles, numbers=numbers, delivered=delivered)
+    async def _send_clock_notice(self, clock: Clock, planned: PlannedNotice) -> None:
+        step, spec = planned.step, self.state.spec
+        role = step.escalate_to or clock.recipient
+        key = clock_notice_key(clock, planned)
+        subject = (f"Publication reminder: the public summary of memo {spec.memo_id} "
+                   f"was due {clock.due_on}")
+        delivered = await deliver([NoticeRequest(
+            idempotency_key=f"{spec.memo_id}/{key}/{role}", memo_id=spec.memo_id,
+            kind=step.kind, role=role, contact=spec.contacts.get(role), subject=subject,
+            payload={"memo_id": spec.memo_id, "title": spec.title, "clock": clock.name,
+                     "due_on": clock.due_on.isoformat()})])
+        record = NoticeRecord(key=key, kind=step.kind, on=step.on, sent_at=workflow.now(),
+                              recipients=[role], numbers=[], delivered=delivered)
         new = self.state.model_copy(deep=True)
         new.notices.append(record)
         kind = EventKind.NOTICE_SENT if delivered else EventKind.NOTICE_FAILED
-        await self._commit(new, [DomainEvent(kind=kind, occurred_on=step.on, numbers=numbers,
-                                             data=record.model_dump(mode="json"))])
+        await self._commit(new, [DomainEvent(kind=kind, occurred_on=step.on,
+                                             data=record.model_dump(mode="json"))],
+                           replan=False)
 
-
-def _subject(kind: NoticeKind, memo_id: str, offset_days: int, numbers: list[int]) -> str:
-    recs = ", ".join(str(n) for n in numbers)
-    if kind is NoticeKind.REMINDER:
-        when = "today" if offset_days == 0 else f"in {-offset_days} days"
-        return f"Reminder: response to memo {memo_id} due {when} (recommendations {recs})"
-    if kind is NoticeKind.ESCALATION:
-        return (f"Escalation: memo {memo_id} response {offset_days} days overdue "
-                f"(recommendations {recs})")
-    return f"Overdue: memo {memo_id} response {offset_days} days overdue (recommendations {recs})"
+    async def _continue_as_new(self) -> None:
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.continue_as_new(MemoStart(state=self.state, resumed=True))

@@ -1,19 +1,49 @@
 """RecommendationWorkflow: one recommendation's own lifecycle, from response to closure.
 
 Started by its memo (id `rec/<memo_id>/<n>`, parent close policy ABANDON so it outlives
-the memo's continue-as-new). In this phase it mirrors what the memo decides for it
-(response, withdrawal) and finishes once closed; follow-up actions arrive later as its
-own updates, reported back to the memo with the `recommendation_changed` signal.
+the memo's continue-as-new). The memo tells it the component's answer and a withdrawal by
+signal; everything after that (action plan, review, status updates, extensions, holds,
+closure, reopening) arrives as its own validated updates. It runs its clocks' reminders,
+records its own audit events and reports each change back to the memo by signal. A closed
+recommendation keeps running, idle, so that it can be reopened; only withdrawal ends it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
+from collections.abc import Callable
+
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain.memo import RecommendationState
-    from domain.vocabulary import Implementation
-    from workflows.inputs import RECOMMENDATION_WORKFLOW, RecommendationStart
+    from activities.models import EventRecord, NoticeRequest, PlannedNotice, RecordResult
+    from domain import recommendation as rules
+    from domain.clocks import Clock, recommendation_clocks
+    from domain.errors import DomainError
+    from domain.followup import FollowUpPolicy, StatusUpdate
+    from domain.memo import DomainEvent, NoticeRecord, RecommendationState
+    from domain.vocabulary import ClosureReason, EventKind, Implementation
+    from workflows.inputs import (
+        ACTIVITY_TIMEOUT,
+        FOLLOW_UP_PATCH,
+        RECOMMENDATION_WORKFLOW,
+        RECORD_RETRY,
+        RecommendationContext,
+        RecommendationStart,
+        memo_workflow_id,
+    )
+    from workflows.notices import clock_notice_key, deliver, watch_clocks
+
+
+def _attempt(transition: Callable[[], rules.RecTransition]) -> rules.RecTransition:
+    """Run a domain transition; a broken rule becomes a clean update rejection."""
+    try:
+        return transition()
+    except DomainError as error:
+        raise ApplicationError(str(error), type=type(error).__name__,
+                               non_retryable=True) from None
 
 
 @workflow.defn(name=RECOMMENDATION_WORKFLOW)
@@ -22,20 +52,233 @@ class RecommendationWorkflow:
     def __init__(self, start: RecommendationStart) -> None:
         self.memo_id = start.memo_id
         self.state: RecommendationState = start.recommendation
+        self.context: RecommendationContext | None = start.context
+        self.notices: list[NoticeRecord] = list(start.notices)
+        self.event_seq = start.event_seq
+        self._changes = 0
+        self._record_lock = asyncio.Lock()
 
     @workflow.run
     async def run(self, start: RecommendationStart) -> RecommendationState:
-        await workflow.wait_condition(
-            lambda: self.state.implementation is Implementation.CLOSED)
+        if workflow.patched(FOLLOW_UP_PATCH) and self.context is not None:
+            await self._follow_up(self.context)
+        else:  # started before the follow-up phase: it only mirrors its memo
+            await workflow.wait_condition(
+                lambda: self.state.implementation is Implementation.CLOSED)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.state
+
+    async def _follow_up(self, context: RecommendationContext) -> None:
+        while self.state.closure_reason is not ClosureReason.WITHDRAWN:
+            if workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(RecommendationStart(
+                    memo_id=self.memo_id, recommendation=self.state, context=context,
+                    notices=self.notices, event_seq=self.event_seq))
+            changes = self._changes
+            await watch_clocks(
+                clocks=recommendation_clocks(self.state, context.policy,
+                                             context.response_ladder),
+                time_zone=context.time_zone, issued_on=context.issued_on,
+                sent_keys=lambda: {n.key for n in self.notices},
+                changed=functools.partial(self._changed_since, changes),
+                send=self._send)
+
+    def _changed_since(self, changes: int) -> bool:
+        return self._changes != changes or workflow.info().is_continue_as_new_suggested()
+
+    # -- queries, signals from the memo ---------------------------------------------------
 
     @workflow.query
     def state_query(self) -> RecommendationState:
         return self.state
 
+    @workflow.query
+    def notices_query(self) -> list[NoticeRecord]:
+        return self.notices
+
     @workflow.signal
-    def apply_from_memo(self, rec: RecommendationState) -> None:
+    async def apply_from_memo(self, rec: RecommendationState) -> None:
         """The memo recorded the component's answer for this recommendation, or withdrew it."""
-        if rec.number == self.state.number:
+        if rec.number != self.state.number:
+            return
+        if self.context is None:
             self.state = rec
+            return
+        closing = rec.implementation is Implementation.CLOSED and \
+            self.state.implementation is not Implementation.CLOSED
+        kind = EventKind.RECOMMENDATION_CLOSED if closing else EventKind.RESPONSE_RECORDED
+        # Keep what only this workflow knows (holds, plans it received itself).
+        merged = rec.model_copy(update={"hold": None if closing else self.state.hold})
+        await self._commit(merged, [DomainEvent(
+            kind=kind, occurred_on=rec.closed_on or rec.received_on, numbers=[rec.number],
+            data={"from_memo": True, "response": rec.response.value,
+                  "closure_reason": rec.closure_reason.value if rec.closure_reason else None})],
+            report=False)
+
+    @workflow.signal
+    async def memo_hold(self, cmd: rules.PlaceHold) -> None:
+        """The whole memo went on hold: so does this recommendation, unless it already is."""
+        if self.state.hold is None and self.state.implementation is not Implementation.CLOSED:
+            await self._from_memo(lambda: rules.place_hold(self.state, cmd, by_memo=True))
+
+    @workflow.signal
+    async def memo_resume(self, cmd: rules.LiftHold) -> None:
+        if self.state.hold is not None and self.state.hold.by_memo:
+            await self._from_memo(lambda: rules.lift_hold(self.state, cmd, by_memo=True))
+
+    async def _from_memo(self, transition: Callable[[], rules.RecTransition]) -> None:
+        # A signal cannot be refused: a rule it breaks is logged, never a failed task.
+        try:
+            new_state, events = transition()
+        except DomainError as error:
+            workflow.logger.warning("ignored memo signal: %s", error)
+            return
+        await self._commit(new_state, events)
+
+    # -- updates: the office's and the component's actions -------------------------------
+
+    @workflow.update
+    async def submit_action_plan(self, cmd: rules.SubmitActionPlan) -> RecommendationState:
+        await self._commit(*_attempt(lambda: rules.submit_action_plan(self.state, cmd)))
+        return self.state
+
+    @submit_action_plan.validator
+    def _check_action_plan(self, cmd: rules.SubmitActionPlan) -> None:
+        _attempt(lambda: rules.submit_action_plan(self.state, cmd))
+
+    @workflow.update
+    async def review(self, cmd: rules.Review) -> RecommendationState:
+        await self._commit(*_attempt(lambda: rules.review(self.state, cmd, self._policy())))
+        return self.state
+
+    @review.validator
+    def _check_review(self, cmd: rules.Review) -> None:
+        _attempt(lambda: rules.review(self.state, cmd, self._policy()))
+
+    @workflow.update
+    async def submit_status_update(self, cmd: StatusUpdate) -> RecommendationState:
+        await self._commit(*_attempt(
+            lambda: rules.submit_status_update(self.state, cmd, self._policy())))
+        return self.state
+
+    @submit_status_update.validator
+    def _check_status_update(self, cmd: StatusUpdate) -> None:
+        _attempt(lambda: rules.submit_status_update(self.state, cmd, self._policy()))
+
+    @workflow.update
+    async def request_extension(self, cmd: rules.RequestExtension) -> RecommendationState:
+        await self._commit(*_attempt(lambda: rules.request_extension(self.state, cmd)))
+        return self.state
+
+    @request_extension.validator
+    def _check_request_extension(self, cmd: rules.RequestExtension) -> None:
+        _attempt(lambda: rules.request_extension(self.state, cmd))
+
+    @workflow.update
+    async def decide_extension(self, cmd: rules.DecideExtension) -> RecommendationState:
+        await self._commit(*_attempt(lambda: rules.decide_extension(self.state, cmd)))
+        return self.state
+
+    @decide_extension.validator
+    def _check_decide_extension(self, cmd: rules.DecideExtension) -> None:
+        _attempt(lambda: rules.decide_extension(self.state, cmd))
+
+    @workflow.update
+    async def place_hold(self, cmd: rules.PlaceHold) -> RecommendationState:
+        await self._commit(*_attempt(lambda: rules.place_hold(self.state, cmd)))
+        return self.state
+
+    @place_hold.validator
+    def _check_place_hold(self, cmd: rules.PlaceHold) -> None:
+        _attempt(lambda: rules.place_hold(self.state, cmd))
+
+    @workflow.update
+    async def lift_hold(self, cmd: rules.LiftHold) -> RecommendationState:
+        await self._commit(*_attempt(lambda: rules.lift_hold(self.state, cmd)))
+        return self.state
+
+    @lift_hold.validator
+    def _check_lift_hold(self, cmd: rules.LiftHold) -> None:
+        _attempt(lambda: rules.lift_hold(self.state, cmd))
+
+    @workflow.update
+    async def close(self, cmd: rules.Close) -> RecommendationState:
+        await self._commit(*_attempt(lambda: rules.close(self.state, cmd)))
+        return self.state
+
+    @close.validator
+    def _check_close(self, cmd: rules.Close) -> None:
+        _attempt(lambda: rules.close(self.state, cmd))
+
+    @workflow.update
+    async def reopen(self, cmd: rules.Reopen) -> RecommendationState:
+        await self._commit(*_attempt(lambda: rules.reopen(self.state, cmd, self._policy())))
+        return self.state
+
+    @reopen.validator
+    def _check_reopen(self, cmd: rules.Reopen) -> None:
+        _attempt(lambda: rules.reopen(self.state, cmd, self._policy()))
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _policy(self) -> FollowUpPolicy:
+        if self.context is None:
+            raise ApplicationError("this recommendation was started before follow-up "
+                                   "existed; it cannot take follow-up actions",
+                                   type="InvalidTransition", non_retryable=True)
+        return self.context.policy
+
+    async def _commit(self, new_state: RecommendationState, events: list[DomainEvent],
+                      *, report: bool = True, replan: bool = True) -> None:
+        """Adopt the new state at once, record its events in order, tell the memo."""
+        self.state = new_state
+        if replan:
+            self._changes += 1
+        records = []
+        for event in events:
+            self.event_seq += 1
+            records.append(EventRecord(
+                event_id=f"{self.memo_id}/{new_state.number}#{self.event_seq}",
+                memo_id=self.memo_id, seq=self.event_seq, kind=event.kind,
+                occurred_on=event.occurred_on, recorded_at=workflow.now(),
+                numbers=[new_state.number], data=event.data, number=new_state.number,
+                recommendation=new_state.model_copy(deep=True)))
+        async with self._record_lock:
+            for record in records:
+                await workflow.execute_activity(
+                    "record_event", record, result_type=RecordResult,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RECORD_RETRY)
+        if report and events:
+            await self._report()
+
+    async def _report(self) -> None:
+        memo = workflow.get_external_workflow_handle(memo_workflow_id(self.memo_id))
+        try:
+            await memo.signal("recommendation_changed", self.state)
+        except Exception as error:  # the memo may have ended (withdrawn): nothing to tell
+            workflow.logger.warning("memo %s not told of a change: %s", self.memo_id, error)
+
+    async def _send(self, clock: Clock, planned: PlannedNotice) -> None:
+        assert self.context is not None
+        step, ctx, n = planned.step, self.context, self.state.number
+        role = step.escalate_to or clock.recipient
+        subject = (f"{step.kind.value.replace('_', ' ').capitalize()}: memo {ctx.memo_id} "
+                   f"recommendation {n}, {clock.name.replace('_', ' ')} due {clock.due_on}")
+        request = NoticeRequest(
+            idempotency_key=f"{ctx.memo_id}/{n}/{clock_notice_key(clock, planned)}/{role}",
+            memo_id=ctx.memo_id, kind=step.kind, role=role, contact=ctx.contacts.get(role),
+            subject=subject,
+            payload={"memo_id": ctx.memo_id, "title": ctx.title, "component": ctx.component,
+                     "recommendation": n, "clock": clock.name,
+                     "due_on": clock.due_on.isoformat(),
+                     "days_relative_to_due": step.offset_days})
+        delivered = await deliver([request])
+        record = NoticeRecord(key=clock_notice_key(clock, planned), kind=step.kind, on=step.on,
+                              sent_at=workflow.now(), recipients=[role], numbers=[n],
+                              delivered=delivered)
+        self.notices.append(record)
+        kind = EventKind.NOTICE_SENT if delivered else EventKind.NOTICE_FAILED
+        await self._commit(self.state, [DomainEvent(
+            kind=kind, occurred_on=step.on, numbers=[n], data=record.model_dump(mode="json"))],
+            report=False, replan=False)

@@ -14,14 +14,25 @@ from typing import Any
 from temporalio.testing import ActivityEnvironment
 
 from activities.models import EventRecord
+from domain.followup import ActionPlan, Evidence, FollowUpPolicy, Milestone, StatusUpdate
 from domain.memo import (
     MemoSpec,
     MemoState,
     RecommendationResponse,
+    RecommendationState,
     RecordResponse,
     record_response,
 )
-from domain.vocabulary import Decision, EventKind
+from domain.recommendation import (
+    PlaceHold,
+    Review,
+    SubmitActionPlan,
+    place_hold,
+    review,
+    submit_action_plan,
+    submit_status_update,
+)
+from domain.vocabulary import ClosureReason, Decision, EventKind, ReviewDecision
 
 MEMO_ID = "CRCL-2022-ICE-FRD"
 ISSUED_ON = date(2022, 9, 30)
@@ -132,3 +143,54 @@ def event_record(state: MemoState, seq: int, kind: EventKind = EventKind.MEMO_IS
         data={"status": state.status.value, "on": occurred_on},
         snapshot=state.model_copy(update={"event_seq": seq}),
     )
+
+
+# -- recommendation events (each recommendation workflow counts its own seq) ---------------
+
+PLAN_ON = date(2023, 2, 20)
+REVIEWED_ON = date(2023, 3, 15)
+UPDATED_ON = date(2023, 6, 1)
+EVIDENCE = Evidence(title="Signed directive", uri="https://ice.example/directive.pdf",
+                    sha256="0123456789abcdef" * 4)
+
+
+def rec_record(memo_id: str, rec: RecommendationState, seq: int,
+               kind: EventKind = EventKind.RESPONSE_RECORDED, occurred_on: date | None = None,
+               recorded_at: datetime | None = None,
+               data: dict[str, Any] | None = None) -> EventRecord:
+    """An event the RecommendationWorkflow of `rec` records, with its own `seq`."""
+    return EventRecord(
+        event_id=f"{memo_id}/{rec.number}#{seq}", memo_id=memo_id, seq=seq, kind=kind,
+        occurred_on=occurred_on,
+        recorded_at=recorded_at or datetime(2023, 3, 1, 12, rec.number, seq, tzinfo=UTC),
+        numbers=[rec.number], data=data or {}, number=rec.number, recommendation=rec,
+    )
+
+
+def planned(rec: RecommendationState) -> RecommendationState:
+    """`rec` (concurred) with an action plan submitted on PLAN_ON."""
+    plan = ActionPlan(responsible_official="ICE Privacy Officer",
+                      target_completion_on=date(2023, 12, 31),
+                      milestones=[Milestone(title="Draft policy", target_on=date(2023, 6, 30))])
+    new, _ = submit_action_plan(rec, SubmitActionPlan(received_on=PLAN_ON, plan=plan))
+    return new
+
+
+def in_progress(rec: RecommendationState) -> RecommendationState:
+    """`planned(rec)` accepted on REVIEWED_ON, one status update with evidence, on hold."""
+    accepted, _ = review(planned(rec), Review(decision=ReviewDecision.ACCEPT,
+                                              reviewed_on=REVIEWED_ON), FollowUpPolicy())
+    updated, _ = submit_status_update(
+        accepted, StatusUpdate(received_on=UPDATED_ON, progress="Draft circulated",
+                               percent_complete=40, milestones_done=["Draft policy"],
+                               evidence=[EVIDENCE]), FollowUpPolicy())
+    held, _ = place_hold(updated, PlaceHold(reason="litigation", on=date(2023, 7, 1)))
+    return held
+
+
+def closed_not_implemented(rec: RecommendationState) -> RecommendationState:
+    """A non-concurred `rec` whose non-concurrence the office accepted on REVIEWED_ON."""
+    new, _ = review(rec, Review(decision=ReviewDecision.ACCEPT, reviewed_on=REVIEWED_ON,
+                                closure_reason=ClosureReason.NOT_IMPLEMENTED,
+                                justification="Policy covers it"), FollowUpPolicy())
+    return new

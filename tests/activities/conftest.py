@@ -12,6 +12,7 @@ import os
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
@@ -35,10 +36,10 @@ POSTGRES_URL = os.environ.get(
 # -- databases ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def pg_engine() -> Iterator[Engine]:
-    """An engine whose search_path is a fresh schema in the `test` database."""
-    schema = f"rectrack_test_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def pg_schema(prefix: str) -> Iterator[Engine]:
+    """An engine whose search_path is a fresh schema in the `test` database, dropped after."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = make_engine(POSTGRES_URL)
     try:
         with admin.begin() as conn:
@@ -49,13 +50,20 @@ def pg_engine() -> Iterator[Engine]:
     url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
     engine = make_engine(url.render_as_string(hide_password=False))
     try:
-        create_tables(engine)
         yield engine
     finally:
         engine.dispose()
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_engine() -> Iterator[Engine]:
+    """The store's tables in a schema of this test session."""
+    with pg_schema("rectrack_test") as engine:
+        create_tables(engine)
+        yield engine
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -71,6 +79,18 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     with pg.begin() as conn:
         conn.execute(text("TRUNCATE event, delivery, recommendation, memo RESTART IDENTITY"))
     yield pg
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def blank_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database without any table, on each backend (PostgreSQL: a schema of its own)."""
+    if request.param == "sqlite":
+        sqlite_engine = make_engine(f"sqlite:///{tmp_path / 'blank.db'}")
+        yield sqlite_engine
+        sqlite_engine.dispose()
+        return
+    with pg_schema("rectrack_blank") as pg:
+        yield pg
 
 
 @pytest.fixture

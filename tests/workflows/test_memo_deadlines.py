@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 from sqlmodel import Session
 
 import starter
+from domain.memo import MemoState, NoticeRecord
 from domain.vocabulary import Decision, EventKind, MemoStatus
 from store.queries import list_deliveries, list_events
 from tests.workflows.conftest import Stack
@@ -21,6 +22,10 @@ from tests.workflows.scenario import (
 )
 
 NINE = time(9)
+
+
+def _response_notices(state: MemoState) -> list[NoticeRecord]:
+    return [n for n in state.notices if not n.key.startswith("publication/")]
 
 
 def _expected_keys(due: date, up_to_overdue_day: int) -> list[str]:
@@ -72,7 +77,7 @@ async def test_reminders_stop_once_everything_is_answered(stack: Stack) -> None:
                                       task_queue=stack.settings.task_queue)
     due = issued + timedelta(days=60)
     await sleep_until(stack.env, due + timedelta(days=10))
-    before = len((await state_of(handle)).notices)
+    before = len(_response_notices(await state_of(handle)))
     await starter.record_response(stack.client, "STOP-1", answer(
         due + timedelta(days=10), (1, Decision.CONCUR), (2, Decision.NON_CONCUR),
         (3, Decision.PARTIALLY_CONCUR)))
@@ -80,8 +85,12 @@ async def test_reminders_stop_once_everything_is_answered(stack: Stack) -> None:
     state = await state_of(handle)
     assert state.status is MemoStatus.RESPONDED
     assert before == 5  # four reminders and the overdue notice of day 7
-    assert len(state.notices) == before
+    assert len(_response_notices(state)) == before
     assert not state.overdue_flag
+    # The public summary is now due 90 days after the response: the case officer is told.
+    publication = [n for n in state.notices if n.key.startswith("publication/")]
+    assert [n.recipients for n in publication][:1] == [["case_officer"]]
+    assert publication[0].on == due + timedelta(days=100)
 
 
 async def test_partial_response_keeps_reminding_for_the_rest(stack: Stack) -> None:
