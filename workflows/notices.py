@@ -61,10 +61,11 @@ async def watch_clocks(*, clocks: list[Clock], time_zone: str, issued_on: date |
         result_type=list[ClockPlan], start_to_close_timeout=ACTIVITY_TIMEOUT)
     while not changed():
         sent = sent_keys()
-        pending = [(p.clock, n) for p in plans for n in p.plan.notices
-                   if clock_notice_key(p.clock, n) not in sent]
-        if not pending:
-            return
+        pending_by_clock = [[(p.clock, n) for n in p.plan.notices
+                             if clock_notice_key(p.clock, n) not in sent] for p in plans]
+        if not all(pending_by_clock):
+            return  # a clock used up its planned steps (ladders never end): re-plan
+        pending = [pair for pairs in pending_by_clock for pair in pairs]
         clock, notice = min(pending, key=lambda pair: pair[1].at)
         delay = notice.at - workflow.now()
         if delay.total_seconds() > 0:
