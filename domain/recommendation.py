@@ -176,6 +176,7 @@ def submit_action_plan(rec: RecommendationState, cmd: SubmitActionPlan) -> RecTr
 def review(rec: RecommendationState, cmd: Review, policy: FollowUpPolicy) -> RecTransition:
     _open(rec, "review")
     _answered(rec, "review")
+    _not_before_response(rec, cmd.reviewed_on, "reviewed_on")
     new = rec.model_copy(deep=True)
     if cmd.decision is ReviewDecision.DISPUTE:
         if not (cmd.reason or "").strip():
@@ -245,8 +246,11 @@ def request_extension(rec: RecommendationState, cmd: RequestExtension) -> RecTra
     if cmd.to_date <= dates[cmd.clock]:
         raise DomainError(f"to_date {cmd.to_date} is not after the current {cmd.clock} due "
                           f"date {dates[cmd.clock]}")
+    _not_before_response(rec, cmd.requested_on, "requested_on")
+    # A request still pending for this same due date blocks another; one left over from
+    # an earlier instance of the clock (since closed and reopened) does not.
     if any(r.clock == cmd.clock and r.status is ExtensionStatus.PENDING
-           for r in rec.extension_requests):
+           and r.from_date == dates[cmd.clock] for r in rec.extension_requests):
         raise InvalidTransition(f"an extension of {cmd.clock} is already pending")
     new = rec.model_copy(deep=True)
     request = ExtensionRequest(id=len(rec.extension_requests) + 1, clock=cmd.clock,
@@ -333,6 +337,8 @@ def close(rec: RecommendationState, cmd: Close) -> RecTransition:
 def reopen(rec: RecommendationState, cmd: Reopen, policy: FollowUpPolicy) -> RecTransition:
     if rec.implementation is not Implementation.CLOSED:
         raise InvalidTransition(f"recommendation {rec.number} is not closed")
+    if rec.closed_on is not None and cmd.on < rec.closed_on:
+        raise DomainError(f"on {cmd.on} is before the closure ({rec.closed_on})")
     if rec.closure_reason is ClosureReason.WITHDRAWN:
         raise InvalidTransition(f"recommendation {rec.number} was withdrawn with its memo")
     new = rec.model_copy(deep=True)
