@@ -1,4 +1,4 @@
-"""Client-side actions on memos, each taking an injected Temporal client.
+"""Client-side actions on memos and recommendations, each taking an injected Temporal client.
 
 The `rectrack` command (see cli/) is built on these; tests call them directly with the
 client of their test server. `main` is the console-script entry point.
@@ -6,18 +6,46 @@ client of their test server. `main` is the console-script entry point.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import WorkflowIDReusePolicy
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.deadlines import due_date
-from domain.memo import GrantExtension, MemoSpec, MemoState, RecordResponse, Withdraw
+from domain.followup import StatusUpdate
+from domain.memo import (
+    GrantExtension,
+    MemoSpec,
+    MemoState,
+    RecommendationState,
+    RecordResponse,
+    Withdraw,
+)
+from domain.memo_followup import MemoHold, MemoResume, Publish
+from domain.recommendation import (
+    Close,
+    DecideExtension,
+    LiftHold,
+    PlaceHold,
+    Reopen,
+    RequestExtension,
+    Review,
+    SubmitActionPlan,
+)
 from workflows import search_attributes as sa
-from workflows.inputs import MemoStart, memo_workflow_id
+from workflows.inputs import MemoStart, memo_workflow_id, recommendation_workflow_id
 from workflows.memo import MemoWorkflow
+from workflows.recommendation import RecommendationWorkflow
+
+Result = TypeVar("Result")
+UPDATE_ATTEMPTS = 5
 
 
 def resolve_due_date(spec: MemoSpec) -> MemoSpec:
@@ -48,24 +76,162 @@ async def issue_memo(client: Client, spec: MemoSpec, *, task_queue: str) -> Work
     )
 
 
+async def _update(handle: WorkflowHandle[Any, Any],
+                  send: Callable[[str], Awaitable[Result]]) -> Result:
+    """Send an update (`send(update_id)`), again if it raced a continue-as-new.
+
+    The server can resolve the workflow id to the run that is just continuing as new;
+    that closed run answers NOT_FOUND ("workflow execution already completed") for an
+    update id it never received (one it did receive answers with its outcome). So the
+    update never ran: it is sent again, with the same id, once a newer run is running.
+    """
+    update_id = str(uuid.uuid4())
+    for attempt in range(UPDATE_ATTEMPTS):
+        try:
+            return await send(update_id)
+        except RPCError as error:
+            if (error.status is not RPCStatusCode.NOT_FOUND or attempt == UPDATE_ATTEMPTS - 1
+                    or not await _running(handle)):
+                raise
+        await asyncio.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
+async def _running(handle: WorkflowHandle[Any, Any]) -> bool:
+    """Whether the workflow id has a running run (a new one, after continue-as-new);
+    `handle` names no run, so it describes the latest."""
+    try:
+        description = await handle.describe()
+    except RPCError:
+        return False
+    return description.status is WorkflowExecutionStatus.RUNNING
+
+
 def memo_handle(client: Client, memo_id: str) -> WorkflowHandle[MemoWorkflow, MemoState]:
     return client.get_workflow_handle_for(MemoWorkflow.run, memo_workflow_id(memo_id))
 
 
 async def record_response(client: Client, memo_id: str, cmd: RecordResponse) -> MemoState:
-    return await memo_handle(client, memo_id).execute_update(MemoWorkflow.record_response, cmd)
+    handle = memo_handle(client, memo_id)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        MemoWorkflow.record_response, cmd, id=update_id))
 
 
 async def grant_extension(client: Client, memo_id: str, cmd: GrantExtension) -> MemoState:
-    return await memo_handle(client, memo_id).execute_update(MemoWorkflow.grant_extension, cmd)
+    handle = memo_handle(client, memo_id)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        MemoWorkflow.grant_extension, cmd, id=update_id))
 
 
 async def withdraw_memo(client: Client, memo_id: str, cmd: Withdraw) -> MemoState:
-    return await memo_handle(client, memo_id).execute_update(MemoWorkflow.withdraw, cmd)
+    handle = memo_handle(client, memo_id)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        MemoWorkflow.withdraw, cmd, id=update_id))
 
 
 async def live_state(client: Client, memo_id: str) -> MemoState:
     return await memo_handle(client, memo_id).query(MemoWorkflow.state_query)
+
+
+# -- memo-level follow-up --------------------------------------------------------------
+
+
+async def publish(client: Client, memo_id: str, cmd: Publish) -> MemoState:
+    handle = memo_handle(client, memo_id)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        MemoWorkflow.publish, cmd, id=update_id))
+
+
+async def hold_memo(client: Client, memo_id: str, cmd: MemoHold) -> MemoState:
+    """Hold the memo; it tells its open recommendations by signal (asynchronously)."""
+    handle = memo_handle(client, memo_id)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        MemoWorkflow.hold, cmd, id=update_id))
+
+
+async def resume_memo(client: Client, memo_id: str, cmd: MemoResume) -> MemoState:
+    handle = memo_handle(client, memo_id)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        MemoWorkflow.resume, cmd, id=update_id))
+
+
+# -- one recommendation's follow-up ----------------------------------------------------
+# Each update returns the recommendation's new state once its events are recorded; the
+# memo hears of the change by signal afterwards (e.g. its closure when the last one closes).
+
+
+def recommendation_handle(client: Client, memo_id: str, number: int) -> WorkflowHandle[
+        RecommendationWorkflow, RecommendationState]:
+    return client.get_workflow_handle_for(RecommendationWorkflow.run,
+                                          recommendation_workflow_id(memo_id, number))
+
+
+async def recommendation_state(client: Client, memo_id: str,
+                               number: int) -> RecommendationState:
+    return await recommendation_handle(client, memo_id, number).query(
+        RecommendationWorkflow.state_query)
+
+
+async def submit_action_plan(client: Client, memo_id: str, number: int,
+                             cmd: SubmitActionPlan) -> RecommendationState:
+    handle = recommendation_handle(client, memo_id, number)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        RecommendationWorkflow.submit_action_plan, cmd, id=update_id))
+
+
+async def review(client: Client, memo_id: str, number: int, cmd: Review) -> RecommendationState:
+    handle = recommendation_handle(client, memo_id, number)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        RecommendationWorkflow.review, cmd, id=update_id))
+
+
+async def submit_status_update(client: Client, memo_id: str, number: int,
+                               cmd: StatusUpdate) -> RecommendationState:
+    handle = recommendation_handle(client, memo_id, number)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        RecommendationWorkflow.submit_status_update, cmd, id=update_id))
+
+
+async def request_extension(client: Client, memo_id: str, number: int,
+                            cmd: RequestExtension) -> RecommendationState:
+    handle = recommendation_handle(client, memo_id, number)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        RecommendationWorkflow.request_extension, cmd, id=update_id))
+
+
+async def decide_extension(client: Client, memo_id: str, number: int,
+                           cmd: DecideExtension) -> RecommendationState:
+    handle = recommendation_handle(client, memo_id, number)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        RecommendationWorkflow.decide_extension, cmd, id=update_id))
+
+
+async def place_hold(client: Client, memo_id: str, number: int,
+                     cmd: PlaceHold) -> RecommendationState:
+    handle = recommendation_handle(client, memo_id, number)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        RecommendationWorkflow.place_hold, cmd, id=update_id))
+
+
+async def lift_hold(client: Client, memo_id: str, number: int,
+                    cmd: LiftHold) -> RecommendationState:
+    handle = recommendation_handle(client, memo_id, number)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        RecommendationWorkflow.lift_hold, cmd, id=update_id))
+
+
+async def close_recommendation(client: Client, memo_id: str, number: int,
+                               cmd: Close) -> RecommendationState:
+    handle = recommendation_handle(client, memo_id, number)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        RecommendationWorkflow.close, cmd, id=update_id))
+
+
+async def reopen_recommendation(client: Client, memo_id: str, number: int,
+                                cmd: Reopen) -> RecommendationState:
+    handle = recommendation_handle(client, memo_id, number)
+    return await _update(handle, lambda update_id: handle.execute_update(
+        RecommendationWorkflow.reopen, cmd, id=update_id))
 
 
 def main() -> None:

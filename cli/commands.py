@@ -11,46 +11,57 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 import starter
 from activities.deadlines import today_in
 from cli import render
-from cli.devserver import DevServer, ui_address
 from cli.errors import BadInput, CliError
 from cli.files import load_memo, load_response, validate
-from domain.memo import GrantExtension, MemoState, RecordResponse, Withdraw
+from domain.memo import GrantExtension, RecordResponse, Withdraw
 from domain.views import MemoView, view_of_state
 from settings import Settings, temporal_connect_config
 from store.db import create_tables, make_engine
 from store.queries import get_memo_view, list_memo_views, list_timeline
 from store.tables import EventPublic
-from worker import connect, run_worker
 
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+Result = TypeVar("Result")
 
 
 async def dispatch(args: argparse.Namespace) -> int:
-    handler: Handler = globals()[f"cmd_{args.command}"]
+    from cli import followup_commands
+
+    name = f"cmd_{args.command.replace('-', '_')}"
+    handler: Handler = globals().get(name) or getattr(followup_commands, name)
     return await handler(args, Settings())
 
 
 async def _client() -> Client:
-    address = temporal_connect_config()["target_host"]
+    # Like worker.connect, without importing the worker module (activities, httpx, the
+    # Temporal worker): that would cost every command a sixth of its start-up time.
+    config = temporal_connect_config()
+    address = config["target_host"]
     try:
-        return await connect()
+        return await Client.connect(**config, data_converter=pydantic_data_converter)
     except RuntimeError as error:
         raise CliError(f"cannot reach Temporal at {address}: {error}. "
                        "Is `rectrack dev` running?") from None
 
 
-async def _call_workflow(memo_id: str, action: Callable[[], Awaitable[MemoState]]) -> MemoState:
-    """Run an update or query and turn Temporal's errors into one clear line."""
+async def _call_workflow(memo_id: str, action: Callable[[], Awaitable[Result]], *,
+                         not_found: str | None = None) -> Result:
+    """Run an update or query and turn Temporal's errors into one clear line.
+
+    A validator's rejection (an ApplicationError) is bad input, exit 2; `not_found` is
+    the message for a workflow that does not exist (default: an unknown memo).
+    """
     try:
         return await action()
     except WorkflowUpdateFailedError as error:
@@ -60,7 +71,8 @@ async def _call_workflow(memo_id: str, action: Callable[[], Awaitable[MemoState]
         raise CliError(f"{memo_id}: update failed: {cause}") from None
     except RPCError as error:
         if error.status is RPCStatusCode.NOT_FOUND:
-            raise BadInput(f"unknown memo {memo_id!r} (or its workflow has finished)") from None
+            raise BadInput(not_found or f"unknown memo {memo_id!r} (or its workflow has "
+                           "finished)") from None
         raise CliError(f"{memo_id}: {error.message}") from None
 
 
@@ -191,10 +203,15 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     numbers = [r.number for r in view.recommendations]
     parts = [render.memo_detail(view)]
-    for number, events in zip(numbers, _stored_timelines(settings, args.memo_id, numbers),
-                              strict=True):
+    [everything, *timelines] = _stored_timelines(settings, args.memo_id, [None, *numbers])
+    for number, events in zip(numbers, timelines, strict=True):
         parts += ["", f"recommendation {number}: timeline",
                   render.timeline(events, number=number)]
+    # The memo's own events that concern no one recommendation (publication, memo hold,
+    # closure of the memo), when there are any.
+    memo_only = [e for e in everything if e.number is None and not e.numbers]
+    if memo_only:
+        parts += ["", f"memo {args.memo_id}: timeline", render.timeline(memo_only)]
     print("\n".join(parts))
     return 0
 
@@ -234,6 +251,8 @@ def _stop_on_signals() -> asyncio.Event:
 
 
 async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from worker import run_worker
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     client = await _client()
     await run_worker(settings, client, _stop_on_signals())
@@ -241,6 +260,9 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.devserver import DevServer, ui_address
+    from worker import connect, run_worker
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for path in args.issue_example:
         load_memo(path)

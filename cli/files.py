@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,7 +12,9 @@ from pydantic import BaseModel, ValidationError
 
 from cli.errors import BadInput, describe_validation_error
 from domain.deadlines import check_time_zone
+from domain.followup import ActionPlan, StatusUpdate
 from domain.memo import MemoSpec, RecordResponse
+from domain.recommendation import SubmitActionPlan
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -50,3 +53,23 @@ def load_memo(path: Path) -> MemoSpec:
 
 def load_response(path: Path) -> RecordResponse:
     return validate(RecordResponse, _read_mapping(path), str(path))
+
+
+def load_action_plan(path: Path, *, received_on: date | None, today: date) -> SubmitActionPlan:
+    """An action plan file: `responsible_official`, `target_completion_on`, `milestones`
+    (each `{title, target_on}`), and optionally the `received_on` date of its letter.
+
+    `received_on` (the command line's) wins over the file's; without either, `today`.
+    """
+    data = _read_mapping(path)
+    file_received_on = data.pop("received_on", None)
+    plan = validate(ActionPlan, data, str(path))
+    return validate(SubmitActionPlan, {"received_on": received_on or file_received_on or today,
+                                       "plan": plan}, str(path))
+
+
+def load_status_update(path: Path, *, received_on: date | None, today: date) -> StatusUpdate:
+    """A status update file: the fields of `StatusUpdate`; `received_on` as for plans."""
+    data = _read_mapping(path)
+    data["received_on"] = received_on or data.get("received_on") or today
+    return validate(StatusUpdate, data, str(path))

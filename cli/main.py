@@ -8,10 +8,12 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from cli import commands
 from cli.errors import BadInput, CliError
-from domain.vocabulary import MemoStatus
+from domain.recommendation import NON_CONCURRENCE_CLOSURES
+from domain.vocabulary import ClosureReason, MemoStatus, PublicationKind
 
 
 def iso_date(text: str) -> date:
@@ -26,6 +28,14 @@ def numbered_rationale(text: str) -> tuple[int, str]:
     if not number.strip().isdigit() or not sep or not rationale.strip():
         raise argparse.ArgumentTypeError(f"expected NUMBER:RATIONALE, got {text!r}")
     return int(number), rationale.strip()
+
+
+def evidence(text: str) -> dict[str, str]:
+    """TITLE|URI or TITLE|URI|SHA256 (the digest is checked with the command)."""
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) not in (2, 3) or not all(parts):
+        raise argparse.ArgumentTypeError(f"expected TITLE|URI[|SHA256], got {text!r}")
+    return dict(zip(("title", "uri", "sha256"), parts, strict=False))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw.add_argument("memo_id")
     withdraw.add_argument("--reason", required=True)
 
+    _add_followup_parsers(sub)
+
     show = sub.add_parser("show", help="show one memo (from the store)")
     show.add_argument("memo_id")
     show.add_argument("--json", action="store_true")
@@ -84,6 +96,93 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", choices=[s.value for s in MemoStatus])
     listing.add_argument("--json", action="store_true")
     return parser
+
+
+def _add_followup_parsers(sub: Any) -> None:
+    """Follow-up commands; every date defaults to today in the memo's office time zone."""
+
+    def command(name: str, summary: str, *, number: str = "required") -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(name, help=summary)
+        parser.add_argument("memo_id")
+        if number == "required":
+            parser.add_argument("number", type=int, metavar="N", help="recommendation number")
+        elif number == "optional":
+            parser.add_argument("number", type=int, metavar="N", nargs="?",
+                                help="recommendation number (default: the whole memo)")
+        return parser
+
+    def on(parser: argparse.ArgumentParser, flag: str = "--on") -> None:
+        parser.add_argument(flag, type=iso_date, metavar="D",
+                            help="business date of the action (default: today, office time)")
+
+    def evidence_flag(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--evidence", type=evidence, action="append", default=[],
+                            metavar="TITLE|URI[|SHA256]", help="evidence reference (repeatable)")
+
+    plan = command("plan", "record a recommendation's action plan")
+    plan.add_argument("--file", type=Path, required=True,
+                      help="YAML or JSON: responsible_official, target_completion_on, "
+                      "milestones [{title, target_on}]")
+    on(plan, "--received-on")
+
+    review = command("review", "accept or dispute a recommendation's response or plan")
+    decision = review.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--accept", action="store_true")
+    decision.add_argument("--dispute", action="store_true")
+    review.add_argument("--reason", help="why the office disputes")
+    review.add_argument("--closure-reason", choices=[r.value for r in NON_CONCURRENCE_CLOSURES],
+                        help="accepting a non-concurrence closes it for this reason")
+    review.add_argument("--justification", help="why a non-concurrence is accepted")
+    on(review)
+
+    update = command("update", "record a status update on an accepted action plan")
+    source = update.add_mutually_exclusive_group(required=True)
+    source.add_argument("--file", type=Path, help="YAML or JSON status update")
+    source.add_argument("--progress", help="what was done")
+    update.add_argument("--percent", type=int, metavar="P", help="percent complete (0-100)")
+    update.add_argument("--milestone-done", action="append", default=[], metavar="TITLE")
+    evidence_flag(update)
+    on(update, "--received-on")
+
+    request = command("request-extension", "record the component's request to move a due date")
+    request.add_argument("--clock", required=True,
+                         help="action_plan, revision, status_update, target_completion or "
+                         "milestone:TITLE")
+    request.add_argument("--to", type=iso_date, required=True, dest="to_date", metavar="DATE")
+    request.add_argument("--reason", required=True)
+    on(request)
+
+    decide = command("decide-extension", "approve or deny a pending extension request")
+    decide.add_argument("--request", type=int, required=True, metavar="ID")
+    verdict = decide.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--approve", action="store_true")
+    verdict.add_argument("--deny", action="store_true")
+    decide.add_argument("--by", required=True, dest="decided_by", metavar="NAME")
+    decide.add_argument("--reason")
+    on(decide)
+
+    hold = command("hold", "put a recommendation, or the whole memo, on hold",
+                   number="optional")
+    hold.add_argument("--reason", required=True)
+    on(hold)
+    resume = command("resume", "lift a hold; open due dates move by the days on hold",
+                     number="optional")
+    on(resume)
+
+    close = command("close", "close a recommendation for a reason")
+    close.add_argument("--reason", required=True, choices=[r.value for r in ClosureReason])
+    close.add_argument("--justification", required=True)
+    evidence_flag(close)
+    on(close)
+
+    reopen = command("reopen", "reopen a closed recommendation")
+    reopen.add_argument("--reason", required=True)
+    on(reopen)
+
+    publish = command("publish", "record a publication of the memo", number="none")
+    publish.add_argument("--kind", required=True, choices=[k.value for k in PublicationKind])
+    publish.add_argument("--uri", required=True)
+    on(publish)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,8 +12,9 @@ import asyncio
 import json
 import os
 import socket
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,8 +25,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.client import Client, WorkflowHandle
 
+import starter
 from activities.deadlines import today_in
-from domain.memo import MemoState
+from domain.memo import MemoState, RecommendationState
 from domain.views import MemoView
 from settings import Settings
 from store.queries import get_memo_view, list_events
@@ -180,5 +182,20 @@ class Stack:
         state: MemoState = await self.handle(memo_id).query(
             "state_query", result_type=MemoState)
         return state
+
+    async def rec_state(self, memo_id: str, number: int) -> RecommendationState:
+        """The live state of one recommendation (its workflow's query)."""
+        return await starter.recommendation_state(self.client, memo_id, number)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], what: str,
+                     within: float = 10.0) -> None:
+    """Poll `check` until it holds: for what follows a signal (the memo hearing from its
+    recommendations, or they from it) and is projected into the store afterwards."""
+    deadline = time.monotonic() + within
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {within:.0f} s: {what}")
+        await asyncio.sleep(0.1)
 
 
