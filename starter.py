@@ -172,66 +172,67 @@ async def recommendation_state(client: Client, memo_id: str,
         RecommendationWorkflow.state_query)
 
 
+async def update_recommendation(client: Client, memo_id: str, number: int,
+                                update: Any, cmd: Any) -> RecommendationState:
+    """Run one of RecommendationWorkflow's updates (e.g. `RecommendationWorkflow.review`)."""
+    handle = recommendation_handle(client, memo_id, number)
+    result: RecommendationState = await _update(
+        handle, lambda update_id: handle.execute_update(update, cmd, id=update_id))
+    return result
+
+
 async def submit_action_plan(client: Client, memo_id: str, number: int,
-                             cmd: SubmitActionPlan) -> RecommendationState:
-    handle = recommendation_handle(client, memo_id, number)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        RecommendationWorkflow.submit_action_plan, cmd, id=update_id))
+                            cmd: SubmitActionPlan) -> RecommendationState:
+    return await update_recommendation(client, memo_id, number,
+                                       RecommendationWorkflow.submit_action_plan, cmd)
 
 
-async def review(client: Client, memo_id: str, number: int, cmd: Review) -> RecommendationState:
-    handle = recommendation_handle(client, memo_id, number)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        RecommendationWorkflow.review, cmd, id=update_id))
+async def review(client: Client, memo_id: str, number: int,
+                cmd: Review) -> RecommendationState:
+    return await update_recommendation(client, memo_id, number,
+                                       RecommendationWorkflow.review, cmd)
 
 
 async def submit_status_update(client: Client, memo_id: str, number: int,
-                               cmd: StatusUpdate) -> RecommendationState:
-    handle = recommendation_handle(client, memo_id, number)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        RecommendationWorkflow.submit_status_update, cmd, id=update_id))
+                              cmd: StatusUpdate) -> RecommendationState:
+    return await update_recommendation(client, memo_id, number,
+                                       RecommendationWorkflow.submit_status_update, cmd)
 
 
 async def request_extension(client: Client, memo_id: str, number: int,
-                            cmd: RequestExtension) -> RecommendationState:
-    handle = recommendation_handle(client, memo_id, number)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        RecommendationWorkflow.request_extension, cmd, id=update_id))
+                           cmd: RequestExtension) -> RecommendationState:
+    return await update_recommendation(client, memo_id, number,
+                                       RecommendationWorkflow.request_extension, cmd)
 
 
 async def decide_extension(client: Client, memo_id: str, number: int,
-                           cmd: DecideExtension) -> RecommendationState:
-    handle = recommendation_handle(client, memo_id, number)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        RecommendationWorkflow.decide_extension, cmd, id=update_id))
+                          cmd: DecideExtension) -> RecommendationState:
+    return await update_recommendation(client, memo_id, number,
+                                       RecommendationWorkflow.decide_extension, cmd)
 
 
 async def place_hold(client: Client, memo_id: str, number: int,
-                     cmd: PlaceHold) -> RecommendationState:
-    handle = recommendation_handle(client, memo_id, number)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        RecommendationWorkflow.place_hold, cmd, id=update_id))
+                    cmd: PlaceHold) -> RecommendationState:
+    return await update_recommendation(client, memo_id, number,
+                                       RecommendationWorkflow.place_hold, cmd)
 
 
 async def lift_hold(client: Client, memo_id: str, number: int,
-                    cmd: LiftHold) -> RecommendationState:
-    handle = recommendation_handle(client, memo_id, number)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        RecommendationWorkflow.lift_hold, cmd, id=update_id))
+                   cmd: LiftHold) -> RecommendationState:
+    return await update_recommendation(client, memo_id, number,
+                                       RecommendationWorkflow.lift_hold, cmd)
 
 
 async def close_recommendation(client: Client, memo_id: str, number: int,
-                               cmd: Close) -> RecommendationState:
-    handle = recommendation_handle(client, memo_id, number)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        RecommendationWorkflow.close, cmd, id=update_id))
+                              cmd: Close) -> RecommendationState:
+    return await update_recommendation(client, memo_id, number,
+                                       RecommendationWorkflow.close, cmd)
 
 
 async def reopen_recommendation(client: Client, memo_id: str, number: int,
-                                cmd: Reopen) -> RecommendationState:
-    handle = recommendation_handle(client, memo_id, number)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        RecommendationWorkflow.reopen, cmd, id=update_id))
+                               cmd: Reopen) -> RecommendationState:
+    return await update_recommendation(client, memo_id, number,
+                                       RecommendationWorkflow.reopen, cmd)
 
 
 def main() -> None:

@@ -14,7 +14,8 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -199,3 +200,34 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str,
         await asyncio.sleep(0.1)
 
 
+
+
+@asynccontextmanager
+async def running_stack(home: Path, *, prefix: str, persistent: bool = True,
+                        extra_args: Sequence[str] = ()) -> AsyncIterator[Stack]:
+    """A real dev server on a free port plus an in-process worker, stopped afterwards."""
+    from cli.devserver import DevServer
+    from settings import Settings
+    from store.db import create_tables, make_engine
+    from worker import connect, run_worker
+
+    address = free_address()
+    settings = Settings(home=home, task_queue=f"{prefix}-{uuid.uuid4().hex[:8]}")
+    server = DevServer(db_file=settings.temporal_db_file if persistent else None,
+                       address=address, log_file=home / "temporal.log", extra_args=extra_args)
+    engine = make_engine(settings.db_url)
+    try:
+        await server.wait_ready()
+        client = await connect(address)
+        create_tables(engine)
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_worker(settings, client, stop))
+        try:
+            yield Stack(address=address, home=home, settings=settings, client=client,
+                        engine=engine, worker_task=task)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+    finally:
+        engine.dispose()
+        server.stop()

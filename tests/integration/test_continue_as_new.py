@@ -11,7 +11,6 @@ over too, so no new event is mistaken for a retry of an old one).
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,17 +20,13 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus
 
 import starter
-from cli.devserver import DevServer
 from cli.files import load_memo
 from domain.followup import ActionPlan, Evidence, Milestone, StatusUpdate
 from domain.memo import RecommendationResponse, RecordResponse
 from domain.memo_followup import MemoHold, MemoResume
 from domain.recommendation import LiftHold, PlaceHold, Review, due_dates
 from domain.vocabulary import Decision, ReviewDecision
-from settings import Settings
-from store.db import create_tables, make_engine
-from tests.integration.support import Stack, eventually, free_address, unique_id, write_memo
-from worker import connect, run_worker
+from tests.integration.support import Stack, eventually, running_stack, unique_id, write_memo
 
 SUGGEST_AFTER_EVENTS = 60
 CONTINUED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
@@ -43,29 +38,11 @@ REC_HOLDS, MEMO_HOLDS = 5, 4  # hold/resume pairs, each hold lifted one day late
 @pytest.fixture(scope="module")
 async def small(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
     """A second dev server (in memory) with a low continue-as-new threshold, and a worker."""
-    home = tmp_path_factory.mktemp("rectrack-can")
-    address = free_address()
-    settings = Settings(home=home, task_queue=f"can-{uuid.uuid4().hex[:8]}")
-    server = DevServer(db_file=None, address=address, log_file=home / "temporal.log",
-                       extra_args=["--dynamic-config-value",
-                                   f"limit.historyCount.suggestContinueAsNew="
-                                   f"{SUGGEST_AFTER_EVENTS}"])
-    engine = make_engine(settings.db_url)
-    try:
-        await server.wait_ready()
-        client = await connect(address)
-        create_tables(engine)
-        stop = asyncio.Event()
-        task = asyncio.create_task(run_worker(settings, client, stop))
-        try:
-            yield Stack(address=address, home=home, settings=settings, client=client,
-                        engine=engine, worker_task=task)
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, 30)
-    finally:
-        engine.dispose()
-        server.stop()
+    extra = ["--dynamic-config-value",
+             f"limit.historyCount.suggestContinueAsNew={SUGGEST_AFTER_EVENTS}"]
+    async with running_stack(tmp_path_factory.mktemp("rectrack-can"), prefix="can",
+                             persistent=False, extra_args=extra) as s:
+        yield s
 
 
 async def runs(client: Client, workflow_id: str) -> list[str]:
