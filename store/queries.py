@@ -19,6 +19,7 @@ from domain.memo import RecommendationState
 from domain.views import MemoFacts, MemoView, memo_view
 from domain.vocabulary import (
     ClosureReason,
+    EventKind,
     Implementation,
     MemoStatus,
     RecommendationKind,
@@ -160,8 +161,12 @@ def list_timeline(
         select(Event).where(*conditions).order_by(col(Event.recorded_at), col(Event.id))
     ).all()
     # JSON containment is spelled differently per backend: filter memo events here.
-    return [EventPublic.model_validate(row) for row in rows
-            if number is None or row.number == number or number in row.numbers]
+    events = [EventPublic.model_validate(row) for row in rows
+              if number is None or row.number == number or number in row.numbers]
+    if number is not None:  # the memo's own line says it better than the echo it caused
+        events = [e for e in events if not (e.number is not None and e.data.get("from_memo")
+                                            and e.kind == EventKind.RESPONSE_RECORDED)]
+    return events
 
 
 def list_deliveries(

@@ -227,7 +227,7 @@ class MemoWorkflow(ResponseDeadline):
                     start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RECORD_RETRY)
 
     async def _start_recommendations(self, recs: list[RecommendationState]) -> None:
-        await asyncio.gather(*(
+        handles = await asyncio.gather(*(
             workflow.start_child_workflow(
                 RECOMMENDATION_WORKFLOW,
                 RecommendationStart(memo_id=self.state.memo_id, recommendation=rec,
@@ -235,6 +235,10 @@ class MemoWorkflow(ResponseDeadline):
                 id=recommendation_workflow_id(self.state.memo_id, rec.number),
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON)
             for rec in recs))
+        for handle in handles:
+            # The memo never awaits a child's result (it outlives the memo's runs); reading
+            # the outcome keeps a cancelled result from being logged as never retrieved.
+            handle.add_done_callback(_ignore_outcome)
         self._children_started = True
 
     async def _sync_recommendations(self, numbers: list[int]) -> None:
@@ -278,3 +282,8 @@ class MemoWorkflow(ResponseDeadline):
     async def _continue_as_new(self) -> None:
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(MemoStart(state=self.state, resumed=True))
+
+
+def _ignore_outcome(result: asyncio.Future[object]) -> None:
+    if not result.cancelled():
+        result.exception()

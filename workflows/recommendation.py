@@ -140,8 +140,9 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def submit_action_plan(self, cmd: rules.SubmitActionPlan) -> RecommendationState:
-        await self._commit(*_attempt(lambda: rules.submit_action_plan(self.state, cmd)))
-        return self.state
+        new_state, events = _attempt(lambda: rules.submit_action_plan(self.state, cmd))
+        await self._commit(new_state, events)
+        return new_state  # its own result, not a concurrent update's
 
     @submit_action_plan.validator
     def _check_action_plan(self, cmd: rules.SubmitActionPlan) -> None:
@@ -149,8 +150,9 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def review(self, cmd: rules.Review) -> RecommendationState:
-        await self._commit(*_attempt(lambda: rules.review(self.state, cmd, self._policy())))
-        return self.state
+        new_state, events = _attempt(lambda: rules.review(self.state, cmd, self._policy()))
+        await self._commit(new_state, events)
+        return new_state  # its own result, not a concurrent update's
 
     @review.validator
     def _check_review(self, cmd: rules.Review) -> None:
@@ -158,9 +160,10 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def submit_status_update(self, cmd: StatusUpdate) -> RecommendationState:
-        await self._commit(*_attempt(
-            lambda: rules.submit_status_update(self.state, cmd, self._policy())))
-        return self.state
+        new_state, events = _attempt(
+            lambda: rules.submit_status_update(self.state, cmd, self._policy()))
+        await self._commit(new_state, events)
+        return new_state  # its own result, not a concurrent update's
 
     @submit_status_update.validator
     def _check_status_update(self, cmd: StatusUpdate) -> None:
@@ -168,8 +171,9 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def request_extension(self, cmd: rules.RequestExtension) -> RecommendationState:
-        await self._commit(*_attempt(lambda: rules.request_extension(self.state, cmd)))
-        return self.state
+        new_state, events = _attempt(lambda: rules.request_extension(self.state, cmd))
+        await self._commit(new_state, events)
+        return new_state  # its own result, not a concurrent update's
 
     @request_extension.validator
     def _check_request_extension(self, cmd: rules.RequestExtension) -> None:
@@ -177,8 +181,9 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def decide_extension(self, cmd: rules.DecideExtension) -> RecommendationState:
-        await self._commit(*_attempt(lambda: rules.decide_extension(self.state, cmd)))
-        return self.state
+        new_state, events = _attempt(lambda: rules.decide_extension(self.state, cmd))
+        await self._commit(new_state, events)
+        return new_state  # its own result, not a concurrent update's
 
     @decide_extension.validator
     def _check_decide_extension(self, cmd: rules.DecideExtension) -> None:
@@ -186,8 +191,9 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def place_hold(self, cmd: rules.PlaceHold) -> RecommendationState:
-        await self._commit(*_attempt(lambda: rules.place_hold(self.state, cmd)))
-        return self.state
+        new_state, events = _attempt(lambda: rules.place_hold(self.state, cmd))
+        await self._commit(new_state, events)
+        return new_state  # its own result, not a concurrent update's
 
     @place_hold.validator
     def _check_place_hold(self, cmd: rules.PlaceHold) -> None:
@@ -195,8 +201,9 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def lift_hold(self, cmd: rules.LiftHold) -> RecommendationState:
-        await self._commit(*_attempt(lambda: rules.lift_hold(self.state, cmd)))
-        return self.state
+        new_state, events = _attempt(lambda: rules.lift_hold(self.state, cmd))
+        await self._commit(new_state, events)
+        return new_state  # its own result, not a concurrent update's
 
     @lift_hold.validator
     def _check_lift_hold(self, cmd: rules.LiftHold) -> None:
@@ -204,8 +211,9 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def close(self, cmd: rules.Close) -> RecommendationState:
-        await self._commit(*_attempt(lambda: rules.close(self.state, cmd)))
-        return self.state
+        new_state, events = _attempt(lambda: rules.close(self.state, cmd))
+        await self._commit(new_state, events)
+        return new_state  # its own result, not a concurrent update's
 
     @close.validator
     def _check_close(self, cmd: rules.Close) -> None:
@@ -213,8 +221,9 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def reopen(self, cmd: rules.Reopen) -> RecommendationState:
-        await self._commit(*_attempt(lambda: rules.reopen(self.state, cmd, self._policy())))
-        return self.state
+        new_state, events = _attempt(lambda: rules.reopen(self.state, cmd, self._policy()))
+        await self._commit(new_state, events)
+        return new_state  # its own result, not a concurrent update's
 
     @reopen.validator
     def _check_reopen(self, cmd: rules.Reopen) -> None:

@@ -294,3 +294,19 @@ async def test_concurrent_writes_of_one_memo_all_land(
         assert (one.last_event_seq, one.target_completion_on) == (1, date(2023, 12, 31))
         assert one.implementation == "open"  # its own events own its lifecycle
         assert two.closure_reason == "withdrawn"  # no event of its own yet
+
+
+def test_a_recommendation_timeline_skips_the_echo_of_the_memos_response(
+    session: Session,
+) -> None:
+    issued = issued_state()
+    answered = responded_state(issued)
+    apply_event(session, record=event_record(issued, 1))
+    apply_event(session, record=event_record(answered, 2, EventKind.RESPONSE_RECORDED,
+                                             RECEIVED_ON).model_copy(update={"numbers": [1]}))
+    apply_event(session, record=rec_record(MEMO_ID, answered.recommendation(1), 1,
+                                           data={"from_memo": True}))
+    assert [e.event_id for e in list_timeline(session, memo_id=MEMO_ID, number=1)] == [
+        f"{MEMO_ID}#1", f"{MEMO_ID}#2"]
+    # The full audit log keeps it: the recommendation's row changed through it.
+    assert f"{MEMO_ID}/1#1" in [e.event_id for e in list_events(session, memo_id=MEMO_ID)]
