@@ -238,3 +238,16 @@ def test_the_dockerfile_cmd_runs_rectrack_worker() -> None:
     cmd = cmds[-1]
     argv = json.loads(cmd) if cmd.startswith("[") else shlex.split(cmd)
     assert argv == ["rectrack", "worker"]
+
+
+def test_the_api_serves_the_same_store_and_temporal_as_the_worker(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    api, worker = services["api"], services["worker"]
+    assert api["image"] == worker["image"]  # built once, by the worker service
+    assert api["command"][:2] == ["rectrack", "api"]
+    assert api["command"][api["command"].index("--port") + 1] == "8000"
+    assert "8000:8000" in api["ports"]
+    for name in ("TEMPORAL_ADDRESS", "RECTRACK_DATABASE_URL"):
+        assert env(api)[name] == env(worker)[name]
+    assert depends_on(api)["postgresql"] == "service_healthy"
