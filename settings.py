@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     task_queue: str = "rectrack"
     notice_hour: int = Field(default=9, ge=0, le=23)  # office-time hour notices go out
     webhook_timeout_seconds: float = 10.0
+    api_port: int = Field(default=8000, ge=0, le=65535)  # `rectrack dev` serves the API here
 
     @property
     def db_url(self) -> str:

@@ -39,7 +39,8 @@ async def dispatch(args: argparse.Namespace) -> int:
     from cli import followup_commands
 
     name = f"cmd_{args.command.replace('-', '_')}"
-    handler: Handler = globals().get(name) or getattr(followup_commands, name)
+    handler: Handler = (getattr(args, "handler", None) or globals().get(name)
+                        or getattr(followup_commands, name))
     return await handler(args, Settings())
 
 
@@ -260,6 +261,7 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
+    from cli.api_commands import start_dev_api
     from cli.devserver import DevServer, ui_address
     from worker import connect, run_worker
 
@@ -277,9 +279,12 @@ async def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Temporal dev server at {address} (state in {settings.temporal_db_file})")
         print(f"Temporal UI at {ui_address(address)}/namespaces/default/workflows")
         print(f"store at {settings.db_url}")
+        api = await start_dev_api(settings, client)
         for path in args.issue_example:
             await issue_file(client, settings, path, exists_ok=True)
         print("rectrack is running; press Ctrl-C to stop", flush=True)
         await worker
+        if api is not None:
+            await api.stop()
     print("stopped")
     return 0

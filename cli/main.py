@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from cli import commands
+from cli.api_commands import add_api_parser
 from cli.errors import BadInput, CliError
+from cli.report_commands import add_report_parser
+from cli.token_commands import add_token_parser
 from domain.recommendation import NON_CONCURRENCE_CLOSURES
 from domain.vocabulary import ClosureReason, MemoStatus, PublicationKind
 
@@ -95,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--component")
     listing.add_argument("--status", choices=[s.value for s in MemoStatus])
     listing.add_argument("--json", action="store_true")
+
+    add_token_parser(sub)
+    add_api_parser(sub)
+    add_report_parser(sub)
     return parser
 
 

@@ -6,7 +6,8 @@ connection, so the worker and the CLI can read and write the same file at once.
 
 There is no migration tool: `create_tables` creates missing tables and then brings
 existing ones up to date by adding the columns and indexes they lack (`upgrade_tables`).
-A column added that way must be nullable or have a server default.
+A column added that way must be nullable or have a server default; the report columns of
+recommendation rows are then filled from what the store holds (store.backfill).
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ def create_tables(engine: Engine) -> None:
 
     Idempotent, and safe to run from several processes at once (worker and CLI).
     """
-    import store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+    import store.tables
+    import store.tokens  # noqa: F401  (the API tokens table)
 
     for attempt in range(1, CREATE_ATTEMPTS + 1):
         try:
@@ -111,7 +113,11 @@ def create_tables(engine: Engine) -> None:
         except DBAPIError:  # another process created a table between check and CREATE
             if attempt == CREATE_ATTEMPTS:
                 raise
-    upgrade_tables(engine, SQLModel.metadata)
+    added = upgrade_tables(engine, SQLModel.metadata)
+    from store.backfill import REPORT_COLUMNS, backfill_report_columns
+
+    if any(item.removeprefix("recommendation.") in REPORT_COLUMNS for item in added):
+        backfill_report_columns(engine)
 
 
 def upgrade_tables(engine: Engine, metadata: MetaData) -> list[str]:

@@ -19,18 +19,24 @@ Two kinds of events share the log:
 
 A response, once recorded, is never projected back to `awaiting` by a state that had not
 seen it yet, whichever kind of event carries the older state.
+
+Every event also keeps the report columns of the recommendation rows in sync: copies of
+the memo's `component`, `issued_on` and `case_officer`, `days_to_response` and
+`ended_on` (see store.tables.Recommendation).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from activities.deadlines import today_in
 from activities.models import EventRecord, RecordResult
 from domain.memo import MemoState, RecommendationState
-from domain.vocabulary import PublicationKind, ResponseStatus
+from domain.vocabulary import Implementation, PublicationKind, ResponseStatus
 from store.tables import Event, Memo, Recommendation, utcnow
 
 RESPONSE_FIELDS = ("response", "rationale", "received_on")
@@ -109,7 +115,35 @@ def memo_fields(state: MemoState) -> dict[str, Any]:
         "withdrawn_reason": state.withdrawn_reason,
         "publication_due_on": state.publication_due_on, "on_hold": state.hold is not None,
         "summary_published_on": min(summaries) if summaries else None,
+        "case_officer": case_officer(state),
     }
+
+
+def case_officer(state: MemoState) -> str | None:
+    """The name of the memo's `case_officer` contact, if it has one."""
+    contact = state.spec.contacts.get("case_officer")
+    return contact.name if contact is not None else None
+
+
+def memo_copies(memo: Memo) -> dict[str, Any]:
+    """The memo facts copied onto each of its recommendation rows (for the reports)."""
+    return {"component": memo.component, "issued_on": memo.issued_on,
+            "case_officer": memo.case_officer}
+
+
+def with_copies(values: dict[str, Any], copies: dict[str, Any]) -> dict[str, Any]:
+    """`values` (with `received_on`) plus the memo copies and `days_to_response`."""
+    received_on = values["received_on"]
+    days = (received_on - copies["issued_on"]).days if received_on is not None else None
+    return {**values, **copies, "days_to_response": days}
+
+
+def ended_on(rec: RecommendationState, previous: date | None, recorded_on: date) -> date | None:
+    """The day `rec` stopped being open: its `closed_on`; for a closure without a date (a
+    withdrawal with its memo carries none) the first day one was recorded."""
+    if rec.implementation is not Implementation.CLOSED:
+        return None
+    return rec.closed_on or previous or recorded_on
 
 
 def recommendation_fields(rec: RecommendationState) -> dict[str, Any]:
@@ -127,7 +161,7 @@ def recommendation_fields(rec: RecommendationState) -> dict[str, Any]:
                                  if rec.action_plan else None),
         "on_hold": rec.hold is not None, "closed_on": rec.closed_on,
         "closure_justification": rec.closure_justification,
-        "evidence_count": len(rec.evidence),
+        "evidence_count": len(rec.evidence), "resolved_on": rec.resolved_on,
         "detail": rec.model_dump(mode="json"),
     }
 
@@ -176,6 +210,8 @@ def _project_memo(session: Session, record: EventRecord, state: MemoState) -> No
     else:
         memo.sqlmodel_update({**fields, "last_event_seq": record.seq, "updated_at": now})
         session.add(memo)
+    copies = memo_copies(memo)
+    recorded_on = today_in(memo.time_zone, record.recorded_at)
 
     existing = {
         row.number: row
@@ -186,13 +222,16 @@ def _project_memo(session: Session, record: EventRecord, state: MemoState) -> No
         row = existing.pop(rec.number, None)
         if row is None:
             session.add(Recommendation(memo_id=memo_id, number=rec.number,
-                                       **recommendation_fields(rec)))
+                                       **with_copies(recommendation_fields(rec), copies),
+                                       ended_on=ended_on(rec, None, recorded_on)))
         elif row.last_event_seq == 0:  # no event of its own yet: the snapshot is all we know
-            row.sqlmodel_update(_keep_recorded_response(row, recommendation_fields(rec)))
+            values = _keep_recorded_response(row, recommendation_fields(rec))
+            row.sqlmodel_update({**with_copies(values, copies),
+                                 "ended_on": ended_on(rec, row.ended_on, recorded_on)})
             session.add(row)
         else:  # its lifecycle belongs to its own events; the memo owns the response
             values = _keep_recorded_response(row, _response_values(rec))
-            row.sqlmodel_update(_with_detail(values, row.detail))
+            row.sqlmodel_update(with_copies(_with_detail(values, row.detail), copies))
             session.add(row)
     for stale in existing.values():  # not in the snapshot any more
         session.delete(stale)
@@ -213,12 +252,17 @@ def _project_recommendation(session: Session, record: EventRecord,
     if row is not None and record.seq <= row.last_event_seq:
         return  # an older event of this recommendation arriving late
     values = recommendation_fields(rec)
+    copies = memo_copies(memo)
+    recorded_on = today_in(memo.time_zone, record.recorded_at)
     if row is None:
         session.add(Recommendation(memo_id=record.memo_id, number=rec.number,
-                                   last_event_seq=record.seq, **values))
+                                   last_event_seq=record.seq,
+                                   ended_on=ended_on(rec, None, recorded_on),
+                                   **with_copies(values, copies)))
     else:
         values = _with_detail(_keep_recorded_response(row, values), values["detail"])
-        row.sqlmodel_update({**values, "last_event_seq": record.seq})
+        row.sqlmodel_update({**with_copies(values, copies), "last_event_seq": record.seq,
+                             "ended_on": ended_on(rec, row.ended_on, recorded_on)})
         session.add(row)
     memo.updated_at = utcnow()
     session.add(memo)

@@ -73,10 +73,15 @@ class MemoBase(SQLModel):
     publication_due_on: date | None = None
     on_hold: bool = Field(default=False, sa_column_kwargs=server_false())
     summary_published_on: date | None = None
+    case_officer: str | None = None  # name of the spec's `case_officer` contact
 
 
 class Memo(MemoBase, table=True):
     __tablename__ = "memo"
+    __table_args__ = (
+        # The memo response clock of the overdue and due-soon reports.
+        Index("ix_memo_status_response_due", "status", "response_due_on", "memo_id"),
+    )
 
     memo_id: str = Field(primary_key=True, max_length=64)
     last_event_seq: int = 0
@@ -112,10 +117,51 @@ class RecommendationBase(SQLModel):
     closed_on: date | None = None
     closure_justification: str | None = None
     evidence_count: int = Field(default=0, sa_column_kwargs=server_zero())
+    resolved_on: date | None = None  # the office accepted the response or action plan
+
+
+# Partial-index predicates, repeated literally by the report queries (store.reports) so
+# that both backends match index and query: open (not closed) recommendations, and the
+# rows whose clock ticks (domain.recommendation.due_dates: status update and target
+# completion only once in progress; nothing on hold).
+OPEN_SQL = "implementation <> 'closed'"
+IN_PROGRESS_SQL = "implementation = 'in_progress'"
+NOT_ON_HOLD_SQL = {"sqlite": "on_hold = 0", "postgresql": "NOT on_hold"}
+CLOCK_ROWS_SQL = {"action_plan_due_on": OPEN_SQL, "revision_due_on": OPEN_SQL,
+                  "status_update_due_on": IN_PROGRESS_SQL,
+                  "target_completion_on": IN_PROGRESS_SQL}
+DUE_COLUMNS = tuple(CLOCK_ROWS_SQL)
+
+
+def _partial(name: str, *columns: str, where: str, ticking: bool = False) -> Index:
+    dialects = {dialect: where + (f" AND {hold}" if ticking else "")
+                for dialect, hold in NOT_ON_HOLD_SQL.items()}
+    return Index(name, *columns, sqlite_where=text(dialects["sqlite"]),
+                 postgresql_where=text(dialects["postgresql"]))
 
 
 class Recommendation(RecommendationBase, table=True):
     __tablename__ = "recommendation"
+    __table_args__ = (
+        # Overdue / due soon: one index per clock, over ticking recommendations only.
+        # (covering: what the query reads, including the partial predicate's columns).
+        *(_partial(f"ix_rec_ticking_{c}", c, "memo_id", "number", "component", "case_officer",
+                   "implementation", "on_hold", "resolution", where=rows, ticking=True)
+          for c, rows in CLOCK_ROWS_SQL.items()),
+        # Aging, open over a year (covering: the partial predicate's column included).
+        _partial("ix_rec_open_issued", "issued_on", "memo_id", "number", "implementation",
+                 where=OPEN_SQL),
+        _partial("ix_rec_open_component_issued", "component", "issued_on", "implementation",
+                 where=OPEN_SQL),
+        # Concurrence, time to response: covering, per component.
+        Index("ix_rec_component_response", "component", "response", "received_on"),
+        Index("ix_rec_component_days", "component", "days_to_response", "received_on"),
+        # The period report's counts: covering, by date.
+        Index("ix_rec_issued_ended", "issued_on", "ended_on", "component"),
+        Index("ix_rec_ended_issued", "ended_on", "issued_on", "closure_reason", "component"),
+        Index("ix_rec_received_on", "received_on", "component"),
+        Index("ix_rec_resolved_on", "resolved_on", "component"),
+    )
 
     memo_id: str = Field(
         primary_key=True, max_length=64, foreign_key="memo.memo_id", ondelete="CASCADE"
@@ -125,6 +171,16 @@ class Recommendation(RecommendationBase, table=True):
     # The full RecommendationState (model_dump(mode="json")); None on rows written
     # before it existed, which are rebuilt from the columns.
     detail: dict[str, Any] | None = Field(default=None, sa_type=NullableJSONType)
+    # Copies of the memo's facts, kept in sync by store.events, so that the reports read
+    # one table. None on rows of stores older than them until store.backfill fills them.
+    component: str | None = None
+    issued_on: date | None = None
+    case_officer: str | None = None
+    # The day it stopped being open: `closed_on`, or for one closed without a date (a
+    # recommendation withdrawn with its memo) the day that closure was recorded, in the
+    # office time zone. None while open.
+    ended_on: date | None = None
+    days_to_response: int | None = None  # received_on - issued_on, once answered
 
 
 class RecommendationPublic(RecommendationBase):

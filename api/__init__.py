@@ -1,0 +1,1 @@
+"""The rectrack HTTP API (FastAPI): see api.app.create_app."""

@@ -1,0 +1,116 @@
+"""Request bodies: the domain commands, with the business dates the CLI defaults made
+optional (left out, they are today in the memo's office time zone).
+
+Each body subclasses its domain command (same fields, same rules, `extra` fields
+forbidden) and only relaxes its date; `command(...)` builds the domain command itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError
+
+from api.problems import ProblemError, field_of
+from domain.followup import StatusUpdate
+from domain.memo_followup import Publish
+from domain.recommendation import (
+    Close,
+    DecideExtension,
+    LiftHold,
+    PlaceHold,
+    Reopen,
+    RequestExtension,
+    Review,
+    SubmitActionPlan,
+)
+
+Command = TypeVar("Command", bound=BaseModel)
+TODAY = "default: today in the memo's office time zone"
+
+
+def command(model: type[Command], body: BaseModel | None, **dates: Any) -> Command:
+    """`model` from the body's fields, with `dates` (the defaulted ones) filled in."""
+    data = body.model_dump(exclude_none=True) if body is not None else {}
+    data.update({name: value for name, value in dates.items() if value is not None})
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = field_of(first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise ProblemError(422, f"{field}: {message}" if field else message,
+                           field=field) from None
+
+
+def today_default() -> Any:
+    """An optional business date, defaulting to today in the memo's office time zone."""
+    return Field(default=None, description=TODAY)
+
+
+class ActionPlanBody(SubmitActionPlan):
+    """An action plan: `plan` (responsible official, target completion, milestones) and
+    the date its letter was received."""
+
+    received_on: date | None = today_default()  # type: ignore[assignment]
+
+
+class ReviewBody(Review):
+    """Accept or dispute a recommendation's response or action plan. Accepting a
+    non-concurrence closes it as `closure_reason` with a `justification`."""
+
+    reviewed_on: date | None = today_default()  # type: ignore[assignment]
+
+
+class StatusUpdateBody(StatusUpdate):
+    """A status update on an accepted action plan."""
+
+    received_on: date | None = today_default()  # type: ignore[assignment]
+
+
+class ExtensionRequestBody(RequestExtension):
+    """The component asks to move one of a recommendation's due dates (`clock`:
+    `action_plan`, `revision`, `status_update`, `target_completion` or
+    `milestone:TITLE`)."""
+
+    requested_on: date | None = today_default()  # type: ignore[assignment]
+
+
+class ExtensionDecisionBody(DecideExtension):
+    """Approve or deny a pending extension request (its id is in the path)."""
+
+    request_id: int | None = Field(default=None, ge=1,  # type: ignore[assignment]
+                                   description="optional; must match the path if given")
+    decided_on: date | None = today_default()  # type: ignore[assignment]
+
+
+class HoldBody(PlaceHold):
+    """Put a recommendation, or the whole memo, on hold: its clocks stop."""
+
+    on: date | None = today_default()  # type: ignore[assignment]
+
+
+class ResumeBody(LiftHold):
+    """Lift a hold: open due dates move by the days on hold."""
+
+    on: date | None = today_default()  # type: ignore[assignment]
+
+
+class CloseBody(Close):
+    """Close a recommendation for a reason; `implemented` and `alternate_action` need
+    evidence."""
+
+    closed_on: date | None = today_default()  # type: ignore[assignment]
+
+
+class ReopenBody(Reopen):
+    """Reopen a closed recommendation (and its memo)."""
+
+    on: date | None = today_default()  # type: ignore[assignment]
+
+
+class PublishBody(Publish):
+    """Record a publication of the memo (`summary` or `redacted_memo`)."""
+
+    published_on: date | None = today_default()  # type: ignore[assignment]
