@@ -93,8 +93,10 @@ def resume_memo(state: MemoState, cmd: MemoResume) -> Transition:
 def apply_recommendation(state: MemoState, rec: RecommendationState) -> Transition:
     """Adopt a recommendation's own state; the memo closes when all are closed."""
     state.recommendation(rec.number)  # raises UnknownItem for a number it does not have
-    new = state.model_copy(deep=True)
-    new.recommendations = [rec if r.number == rec.number else r for r in new.recommendations]
+    # A shallow copy with a new list: it runs on every change a recommendation reports, and
+    # nothing below mutates the shared nested objects.
+    new = state.model_copy(update={"recommendations": [
+        rec if r.number == rec.number else r for r in state.recommendations]})
     closed = all(r.implementation is Implementation.CLOSED for r in new.recommendations)
     if state.status in (MemoStatus.AWAITING_RESPONSE, MemoStatus.RESPONDED) and closed:
         new.status = MemoStatus.CLOSED
