@@ -61,8 +61,10 @@ async def grant_extension(request: Request, memo: OfficeMemo,
 @router.post("/memos/{memo_id}/withdraw", response_model=MemoOutcome,
              summary="Withdraw a memo")
 async def withdraw(request: Request, memo: OfficeMemo, body: Withdraw) -> MemoOutcome:
-    """Withdraw the memo; its open recommendations close as `withdrawn`."""
-    return await _run(request, memo, starter.withdraw_memo, body)
+    """Withdraw the memo (`on` defaults to today in the office); its open recommendations
+    close as `withdrawn` on that date."""
+    return await _run(request, memo, starter.withdraw_memo,
+                      body.model_copy(update={"on": memo.on(body.on)}))
 
 
 @router.post("/memos/{memo_id}/hold", response_model=MemoOutcome,

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import re
 import signal
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -83,7 +84,20 @@ def _rejection_message(cause: BaseException) -> str:
     inner = cause.__cause__
     if "Failed decoding arguments" in message and inner is not None:
         return _rejection_message(inner)
-    return message
+    return one_line(message)
+
+
+_PYDANTIC_HEADER = re.compile(r"^\d+ validation errors? for \w+$")
+
+
+def one_line(message: str) -> str:
+    """A message on one line; pydantic's "N validation errors for X / field / msg" report
+    becomes "field: msg" (the first error)."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    if len(lines) >= 3 and _PYDANTIC_HEADER.match(lines[0]):
+        detail = lines[2].split(" [type=")[0]
+        return f"{lines[1]}: {detail}"
+    return " ".join(lines)
 
 
 def _print_state(settings: Settings, memo_id: str, what: str) -> None:
@@ -174,7 +188,10 @@ async def cmd_extend(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_withdraw(args: argparse.Namespace, settings: Settings) -> int:
-    cmd = validate(Withdraw, {"reason": args.reason}, "withdrawal")
+    from cli.followup_commands import stored_memo
+
+    memo = stored_memo(settings, args.memo_id)
+    cmd = validate(Withdraw, {"reason": args.reason, "on": memo.on(args.on)}, "withdrawal")
     client = await _client()
     await _call_workflow(args.memo_id, lambda: starter.withdraw_memo(client, args.memo_id, cmd))
     _print_state(settings, args.memo_id, f"withdrew memo {args.memo_id}")

@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw = sub.add_parser("withdraw", help="withdraw a memo")
     withdraw.add_argument("memo_id")
     withdraw.add_argument("--reason", required=True)
+    withdraw.add_argument("--on", type=iso_date,
+                          help="date of the withdrawal (default: today in the office)")
 
     _add_followup_parsers(sub)
 

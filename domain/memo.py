@@ -246,6 +246,7 @@ class Withdraw(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1)
+    on: date | None = None  # the business date of the withdrawal (None: not recorded)
 
 
 Transition = tuple[MemoState, list[DomainEvent]]
@@ -343,6 +344,8 @@ def grant_extension(state: MemoState, cmd: GrantExtension) -> Transition:
 
 def withdraw(state: MemoState, cmd: Withdraw) -> Transition:
     require_open(state, "withdraw")
+    if cmd.on is not None and cmd.on < state.spec.issued_on:
+        raise DomainError(f"on {cmd.on} is before the memo was issued ({state.spec.issued_on})")
     new = state.model_copy(deep=True)
     new.status = MemoStatus.WITHDRAWN
     new.withdrawn_reason = cmd.reason
@@ -351,6 +354,8 @@ def withdraw(state: MemoState, cmd: Withdraw) -> Transition:
         if rec.implementation is not Implementation.CLOSED:
             rec.implementation = Implementation.CLOSED
             rec.closure_reason = ClosureReason.WITHDRAWN
-    event = DomainEvent(kind=EventKind.MEMO_WITHDRAWN, data={"reason": cmd.reason})
+            rec.closed_on = cmd.on
+    event = DomainEvent(kind=EventKind.MEMO_WITHDRAWN, occurred_on=cmd.on,
+                        data={"reason": cmd.reason})
     return new, [event]
 

@@ -154,3 +154,6 @@ async def test_extend_then_withdraw(stack: Stack, tmp_path: Path, memo_id: str) 
         ("closed", "withdrawn")}
     kinds = [e.kind for e in stack.events(memo_id)]
     assert "extension_granted" in kinds and "memo_withdrawn" in kinds
+    # Dated today in the office by default: the closures carry that date.
+    live = await stack.live_state(memo_id)
+    assert {r.closed_on for r in live.recommendations} == {office_today()}
