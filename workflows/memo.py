@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import (
@@ -26,7 +24,6 @@ with workflow.unsafe.imports_passed_through():
     from domain import memo as rules
     from domain import memo_followup as followup
     from domain.clocks import Clock, publication_clock
-    from domain.errors import DomainError
     from domain.memo import (
         DomainEvent,
         GrantExtension,
@@ -53,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.memo_deadline import ResponseDeadline
     from workflows.notices import clock_notice_key, deliver, watch_clocks
+    from workflows.rejections import attempt
 
 # The widest UTC offset in use (+14:00): no office anywhere has a later calendar date.
 _LATEST_OFFSET = timedelta(hours=14)
@@ -115,33 +113,33 @@ class MemoWorkflow(ResponseDeadline):
 
     @workflow.update
     async def record_response(self, cmd: RecordResponse) -> MemoState:
-        await self._commit(*self._attempt(
+        await self._commit(*attempt(
             lambda: rules.record_response(self.state, cmd, self._latest_date())))
         await self._sync_recommendations([r.number for r in cmd.responses])
         return self.state
 
     @record_response.validator
     def _validate_response(self, cmd: RecordResponse) -> None:
-        self._attempt(lambda: rules.record_response(self.state, cmd, self._latest_date()))
+        attempt(lambda: rules.record_response(self.state, cmd, self._latest_date()))
 
     @workflow.update
     async def grant_extension(self, cmd: GrantExtension) -> MemoState:
-        await self._commit(*self._attempt(lambda: rules.grant_extension(self.state, cmd)))
+        await self._commit(*attempt(lambda: rules.grant_extension(self.state, cmd)))
         return self.state
 
     @grant_extension.validator
     def _validate_extension(self, cmd: GrantExtension) -> None:
-        self._attempt(lambda: rules.grant_extension(self.state, cmd))
+        attempt(lambda: rules.grant_extension(self.state, cmd))
 
     @workflow.update
     async def withdraw(self, cmd: Withdraw) -> MemoState:
-        await self._commit(*self._attempt(lambda: rules.withdraw(self.state, cmd)))
+        await self._commit(*attempt(lambda: rules.withdraw(self.state, cmd)))
         await self._sync_recommendations([r.number for r in self.state.recommendations])
         return self.state
 
     @withdraw.validator
     def _validate_withdraw(self, cmd: Withdraw) -> None:
-        self._attempt(lambda: rules.withdraw(self.state, cmd))
+        attempt(lambda: rules.withdraw(self.state, cmd))
 
     @workflow.signal
     async def recommendation_changed(self, rec: RecommendationState) -> None:
@@ -156,33 +154,33 @@ class MemoWorkflow(ResponseDeadline):
 
     @workflow.update
     async def publish(self, cmd: Publish) -> MemoState:
-        await self._commit(*self._attempt(lambda: followup.publish(self.state, cmd)))
+        await self._commit(*attempt(lambda: followup.publish(self.state, cmd)))
         return self.state
 
     @publish.validator
     def _validate_publish(self, cmd: Publish) -> None:
-        self._attempt(lambda: followup.publish(self.state, cmd))
+        attempt(lambda: followup.publish(self.state, cmd))
 
     @workflow.update
     async def hold(self, cmd: MemoHold) -> MemoState:
         """Hold the memo: its clocks stop, and so do its open recommendations'."""
-        await self._commit(*self._attempt(lambda: followup.hold_memo(self.state, cmd)))
+        await self._commit(*attempt(lambda: followup.hold_memo(self.state, cmd)))
         await self._tell_recommendations("memo_hold", PlaceHold(reason=cmd.reason, on=cmd.on))
         return self.state
 
     @hold.validator
     def _validate_hold(self, cmd: MemoHold) -> None:
-        self._attempt(lambda: followup.hold_memo(self.state, cmd))
+        attempt(lambda: followup.hold_memo(self.state, cmd))
 
     @workflow.update
     async def resume(self, cmd: MemoResume) -> MemoState:
-        await self._commit(*self._attempt(lambda: followup.resume_memo(self.state, cmd)))
+        await self._commit(*attempt(lambda: followup.resume_memo(self.state, cmd)))
         await self._tell_recommendations("memo_resume", LiftHold(on=cmd.on))
         return self.state
 
     @resume.validator
     def _validate_resume(self, cmd: MemoResume) -> None:
-        self._attempt(lambda: followup.resume_memo(self.state, cmd))
+        attempt(lambda: followup.resume_memo(self.state, cmd))
 
     # -- internals ----------------------------------------------------------------------
 
@@ -190,14 +188,6 @@ class MemoWorkflow(ResponseDeadline):
     def _latest_date() -> date:
         return (workflow.now() + _LATEST_OFFSET).date()
 
-    @staticmethod
-    def _attempt(transition: Callable[[], rules.Transition]) -> rules.Transition:
-        """Run a domain transition; a broken rule becomes a clean update rejection."""
-        try:
-            return transition()
-        except DomainError as error:
-            raise ApplicationError(str(error), type=type(error).__name__,
-                                   non_retryable=True) from None
 
     async def _commit(self, new_state: MemoState, events: list[DomainEvent], *,
                       replan: bool = True) -> None:

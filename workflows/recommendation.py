@@ -35,15 +35,7 @@ with workflow.unsafe.imports_passed_through():
         memo_workflow_id,
     )
     from workflows.notices import clock_notice_key, deliver, watch_clocks
-
-
-def _attempt(transition: Callable[[], rules.RecTransition]) -> rules.RecTransition:
-    """Run a domain transition; a broken rule becomes a clean update rejection."""
-    try:
-        return transition()
-    except DomainError as error:
-        raise ApplicationError(str(error), type=type(error).__name__,
-                               non_retryable=True) from None
+    from workflows.rejections import attempt
 
 
 @workflow.defn(name=RECOMMENDATION_WORKFLOW)
@@ -140,94 +132,94 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def submit_action_plan(self, cmd: rules.SubmitActionPlan) -> RecommendationState:
-        new_state, events = _attempt(lambda: rules.submit_action_plan(self.state, cmd))
+        new_state, events = attempt(lambda: rules.submit_action_plan(self.state, cmd))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @submit_action_plan.validator
     def _check_action_plan(self, cmd: rules.SubmitActionPlan) -> None:
-        _attempt(lambda: rules.submit_action_plan(self.state, cmd))
+        attempt(lambda: rules.submit_action_plan(self.state, cmd))
 
     @workflow.update
     async def review(self, cmd: rules.Review) -> RecommendationState:
-        new_state, events = _attempt(lambda: rules.review(self.state, cmd, self._policy()))
+        new_state, events = attempt(lambda: rules.review(self.state, cmd, self._policy()))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @review.validator
     def _check_review(self, cmd: rules.Review) -> None:
-        _attempt(lambda: rules.review(self.state, cmd, self._policy()))
+        attempt(lambda: rules.review(self.state, cmd, self._policy()))
 
     @workflow.update
     async def submit_status_update(self, cmd: StatusUpdate) -> RecommendationState:
-        new_state, events = _attempt(
+        new_state, events = attempt(
             lambda: rules.submit_status_update(self.state, cmd, self._policy()))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @submit_status_update.validator
     def _check_status_update(self, cmd: StatusUpdate) -> None:
-        _attempt(lambda: rules.submit_status_update(self.state, cmd, self._policy()))
+        attempt(lambda: rules.submit_status_update(self.state, cmd, self._policy()))
 
     @workflow.update
     async def request_extension(self, cmd: rules.RequestExtension) -> RecommendationState:
-        new_state, events = _attempt(lambda: rules.request_extension(self.state, cmd))
+        new_state, events = attempt(lambda: rules.request_extension(self.state, cmd))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @request_extension.validator
     def _check_request_extension(self, cmd: rules.RequestExtension) -> None:
-        _attempt(lambda: rules.request_extension(self.state, cmd))
+        attempt(lambda: rules.request_extension(self.state, cmd))
 
     @workflow.update
     async def decide_extension(self, cmd: rules.DecideExtension) -> RecommendationState:
-        new_state, events = _attempt(lambda: rules.decide_extension(self.state, cmd))
+        new_state, events = attempt(lambda: rules.decide_extension(self.state, cmd))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @decide_extension.validator
     def _check_decide_extension(self, cmd: rules.DecideExtension) -> None:
-        _attempt(lambda: rules.decide_extension(self.state, cmd))
+        attempt(lambda: rules.decide_extension(self.state, cmd))
 
     @workflow.update
     async def place_hold(self, cmd: rules.PlaceHold) -> RecommendationState:
-        new_state, events = _attempt(lambda: rules.place_hold(self.state, cmd))
+        new_state, events = attempt(lambda: rules.place_hold(self.state, cmd))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @place_hold.validator
     def _check_place_hold(self, cmd: rules.PlaceHold) -> None:
-        _attempt(lambda: rules.place_hold(self.state, cmd))
+        attempt(lambda: rules.place_hold(self.state, cmd))
 
     @workflow.update
     async def lift_hold(self, cmd: rules.LiftHold) -> RecommendationState:
-        new_state, events = _attempt(lambda: rules.lift_hold(self.state, cmd))
+        new_state, events = attempt(lambda: rules.lift_hold(self.state, cmd))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @lift_hold.validator
     def _check_lift_hold(self, cmd: rules.LiftHold) -> None:
-        _attempt(lambda: rules.lift_hold(self.state, cmd))
+        attempt(lambda: rules.lift_hold(self.state, cmd))
 
     @workflow.update
     async def close(self, cmd: rules.Close) -> RecommendationState:
-        new_state, events = _attempt(lambda: rules.close(self.state, cmd))
+        new_state, events = attempt(lambda: rules.close(self.state, cmd))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @close.validator
     def _check_close(self, cmd: rules.Close) -> None:
-        _attempt(lambda: rules.close(self.state, cmd))
+        attempt(lambda: rules.close(self.state, cmd))
 
     @workflow.update
     async def reopen(self, cmd: rules.Reopen) -> RecommendationState:
-        new_state, events = _attempt(lambda: rules.reopen(self.state, cmd, self._policy()))
+        new_state, events = attempt(lambda: rules.reopen(self.state, cmd, self._policy()))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @reopen.validator
     def _check_reopen(self, cmd: rules.Reopen) -> None:
-        _attempt(lambda: rules.reopen(self.state, cmd, self._policy()))
+        attempt(lambda: rules.reopen(self.state, cmd, self._policy()))
 
     # -- internals ----------------------------------------------------------------------
 
