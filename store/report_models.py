@@ -15,8 +15,8 @@ CLOCKS = ("response", "action_plan", "revision", "status_update", "target_comple
 AGING_BUCKETS = ("0-30", "31-90", "91-180", "181-365", ">365")
 
 
-class OverdueItem(BaseModel):
-    """One overdue clock: the memo's response (number None) or a recommendation's."""
+class ClockItem(BaseModel):
+    """One clock: the memo's response (number None) or one of a recommendation's."""
 
     memo_id: str
     number: int | None
@@ -24,18 +24,17 @@ class OverdueItem(BaseModel):
     case_officer: str | None
     clock: str
     due_on: date
+
+
+class OverdueItem(ClockItem):
+    """An overdue clock."""
+
     days_overdue: int  # today - due_on, >= 1
 
 
-class DueItem(BaseModel):
-    """One clock falling due within the next N days (today included)."""
+class DueItem(ClockItem):
+    """A clock falling due within the next N days (today included)."""
 
-    memo_id: str
-    number: int | None
-    component: str
-    case_officer: str | None
-    clock: str
-    due_on: date
     days_left: int  # due_on - today, >= 0
 
 
