@@ -30,7 +30,7 @@ from domain.views import MemoView, view_of_state
 from settings import Settings, temporal_connect_config
 from store.db import create_tables, make_engine
 from store.queries import get_memo_view, list_memo_views, list_timeline
-from store.tables import EventPublic
+from store.tables import EventPublic, Memo
 
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
 Result = TypeVar("Result")
@@ -118,12 +118,19 @@ def _stored_view(settings: Settings, memo_id: str) -> MemoView | None:
 
 
 async def _wait_recorded(settings: Settings, memo_id: str, wait_seconds: float = 30.0) -> bool:
+    """Poll the store (one engine, tables checked once) until the worker has recorded it."""
+    engine = make_engine(settings.db_url)
+    create_tables(engine)
     deadline = time.monotonic() + wait_seconds
-    while time.monotonic() < deadline:
-        if _stored_view(settings, memo_id) is not None:
-            return True
-        await asyncio.sleep(0.2)
-    return False
+    try:
+        while time.monotonic() < deadline:
+            with Session(engine) as session:
+                if session.get(Memo, memo_id) is not None:
+                    return True
+            await asyncio.sleep(0.2)
+        return False
+    finally:
+        engine.dispose()
 
 
 async def issue_file(client: Client, settings: Settings, path: Path, *, exists_ok: bool) -> int:
