@@ -12,7 +12,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from domain.dates import BusinessDate, check_within_horizon
 from domain.ladder import Escalation, ReminderLadder
+from domain.limits import MAX_ITEMS, Name, Text, Uri
 
 
 class FollowUpPolicy(BaseModel):
@@ -36,8 +38,8 @@ class FollowUpPolicy(BaseModel):
 class Evidence(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str = Field(min_length=1)
-    uri: str = Field(min_length=1)
+    title: Name
+    uri: Uri
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
 
     @field_validator("sha256")
@@ -49,17 +51,17 @@ class Evidence(BaseModel):
 class Milestone(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1)
-    target_on: date
+    title: Name
+    target_on: BusinessDate
     done_on: date | None = None
 
 
 class ActionPlan(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    responsible_official: str = Field(min_length=1)
-    target_completion_on: date
-    milestones: list[Milestone] = []
+    responsible_official: Name
+    target_completion_on: BusinessDate
+    milestones: list[Milestone] = Field(default=[], max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _unique_milestones(self) -> ActionPlan:
@@ -75,11 +77,11 @@ class ActionPlan(BaseModel):
 class StatusUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    received_on: date
-    progress: str = Field(min_length=1)
+    received_on: BusinessDate
+    progress: Text
     percent_complete: int | None = Field(default=None, ge=0, le=100)
-    milestones_done: list[str] = []
-    evidence: list[Evidence] = []
+    milestones_done: list[Name] = Field(default=[], max_length=MAX_ITEMS)
+    evidence: list[Evidence] = Field(default=[], max_length=MAX_ITEMS)
 
 
 class ExtensionStatus(StrEnum):
@@ -109,9 +111,15 @@ class Hold(BaseModel):
     by_memo: bool = False  # placed by a hold on the whole memo, lifted with it
 
 
-def check_action_plan(plan: ActionPlan, response_on: date) -> None:
-    """An action plan cannot aim at dates before the response it answers."""
+def check_action_plan(plan: ActionPlan, response_on: date, issued_on: date | None = None
+                      ) -> None:
+    """An action plan cannot aim at dates before the response it answers, nor more than
+    30 years after the memo's issue date (when it is known)."""
     if plan.earliest_target() < response_on:
         raise ValueError(
             f"action plan target date {plan.earliest_target()} precedes the response "
             f"({response_on})")
+    check_within_horizon(plan.target_completion_on, "target_completion_on", issued_on)
+    for milestone in plan.milestones:
+        check_within_horizon(milestone.target_on, f"milestone {milestone.title!r} target_on",
+                             issued_on)

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.dates import BusinessDate, check_within_horizon
 from domain.errors import DomainError, InvalidTransition, UnknownItem
 from domain.followup import (
     ActionPlan,
@@ -23,6 +24,15 @@ from domain.followup import (
     check_action_plan,
 )
 from domain.ladder import ReminderLadder
+from domain.limits import (
+    MAX_CONTACTS,
+    MAX_RECOMMENDATIONS,
+    MAX_URI_CHARS,
+    Name,
+    OptionalText,
+    Text,
+    Title,
+)
 from domain.vocabulary import (
     ClosureReason,
     Counting,
@@ -44,16 +54,17 @@ DEFAULT_TIME_ZONE = "America/New_York"
 class Contact(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1)
-    email: str | None = None
-    webhook: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    name: Name
+    email: str | None = Field(default=None, max_length=MAX_URI_CHARS)
+    webhook: str | None = Field(default=None, max_length=MAX_URI_CHARS,
+                                pattern=r"^https?://\S+$")
 
 
 class RecommendationSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    number: int = Field(ge=1)
-    text: str = Field(min_length=1)
+    number: int = Field(ge=1, le=1_000_000)
+    text: Text
     kind: RecommendationKind = RecommendationKind.RECOMMENDATION
     priority: bool = False
 
@@ -71,18 +82,19 @@ class MemoSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     memo_id: str = Field(pattern=MEMO_ID_PATTERN)
-    title: str = Field(min_length=1)
-    office: str | None = None
-    component: str = Field(min_length=1)
+    title: Title
+    office: Name | None = None
+    component: Name
     kind: RecommendationKind = RecommendationKind.RECOMMENDATION
-    issued_on: date
-    response_due_on: date | None = None
+    issued_on: BusinessDate
+    response_due_on: BusinessDate | None = None
     response_window: ResponseWindow = ResponseWindow()
-    time_zone: str = DEFAULT_TIME_ZONE
-    contacts: dict[str, Contact] = {}
+    time_zone: str = Field(default=DEFAULT_TIME_ZONE, max_length=MAX_URI_CHARS)
+    contacts: dict[Name, Contact] = Field(default={}, max_length=MAX_CONTACTS)
     ladder: ReminderLadder = ReminderLadder()
     follow_up: FollowUpPolicy = FollowUpPolicy()
-    recommendations: list[RecommendationSpec] = Field(min_length=1)
+    recommendations: list[RecommendationSpec] = Field(min_length=1,
+                                                      max_length=MAX_RECOMMENDATIONS)
 
     @model_validator(mode="after")
     def _consistent(self) -> MemoSpec:
@@ -94,6 +106,8 @@ class MemoSpec(BaseModel):
             raise ValueError(
                 f"response_due_on {self.response_due_on} must be after issued_on {self.issued_on}"
             )
+        if self.response_due_on is not None:
+            check_within_horizon(self.response_due_on, "response_due_on", self.issued_on)
         return self
 
 
@@ -212,7 +226,7 @@ class RecommendationResponse(BaseModel):
 
     number: int = Field(ge=1)
     decision: Decision
-    rationale: str | None = None
+    rationale: OptionalText | None = None
     action_plan: ActionPlan | None = None  # may come with the response or later
 
     @model_validator(mode="after")
@@ -229,24 +243,25 @@ class RecordResponse(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    received_on: date
-    responses: list[RecommendationResponse] = Field(min_length=1)
-    recorded_by: str | None = None
+    received_on: BusinessDate
+    responses: list[RecommendationResponse] = Field(min_length=1,
+                                                    max_length=MAX_RECOMMENDATIONS)
+    recorded_by: Name | None = None
 
 
 class GrantExtension(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    to_due_on: date
-    reason: str = Field(min_length=1)
-    approved_by: str = Field(min_length=1)
+    to_due_on: BusinessDate
+    reason: Text
+    approved_by: Name
 
 
 class Withdraw(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1)
-    on: date | None = None  # the business date of the withdrawal (None: not recorded)
+    reason: Text
+    on: BusinessDate | None = None  # the business date of the withdrawal (None: not recorded)
 
 
 Transition = tuple[MemoState, list[DomainEvent]]
@@ -285,7 +300,7 @@ def record_response(state: MemoState, cmd: RecordResponse, latest_date: date) ->
         rec.response = answer.decision.response
         rec.rationale = answer.rationale
         rec.received_on = cmd.received_on
-        _expect_action_plan(rec, answer, cmd.received_on, state.spec.follow_up)
+        _expect_action_plan(rec, answer, cmd.received_on, state.spec)
     if not new.awaiting_numbers():
         new.status = MemoStatus.RESPONDED
         new.overdue_flag = False
@@ -302,7 +317,7 @@ def record_response(state: MemoState, cmd: RecordResponse, latest_date: date) ->
 
 
 def _expect_action_plan(rec: RecommendationState, answer: RecommendationResponse,
-                        received_on: date, policy: FollowUpPolicy) -> None:
+                        received_on: date, spec: MemoSpec) -> None:
     """A (partial) concurrence needs an action plan: with the response, or by a due date."""
     if answer.decision is Decision.NON_CONCUR:
         if answer.action_plan is not None:
@@ -310,10 +325,11 @@ def _expect_action_plan(rec: RecommendationState, answer: RecommendationResponse
                               "action plan")
         return
     if answer.action_plan is None:
-        rec.action_plan_due_on = received_on + timedelta(days=policy.action_plan_days)
+        rec.action_plan_due_on = received_on + timedelta(
+            days=spec.follow_up.action_plan_days)
         return
     try:
-        check_action_plan(answer.action_plan, received_on)
+        check_action_plan(answer.action_plan, received_on, spec.issued_on)
     except ValueError as error:
         raise DomainError(f"recommendation {rec.number}: {error}") from None
     rec.action_plan = answer.action_plan
@@ -328,6 +344,7 @@ def grant_extension(state: MemoState, cmd: GrantExtension) -> Transition:
         raise DomainError(
             f"to_due_on {cmd.to_due_on} is not after the current due date {state.response_due_on}"
         )
+    check_within_horizon(cmd.to_due_on, "to_due_on", state.spec.issued_on)
     new = state.model_copy(deep=True)
     new.extensions.append(Extension(from_due_on=state.response_due_on, to_due_on=cmd.to_due_on,
                                     reason=cmd.reason, approved_by=cmd.approved_by))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
+from domain.dates import BusinessDate, check_not_before_issue
 from domain.errors import DomainError, InvalidTransition
 from domain.followup import Hold
+from domain.limits import Text, Uri
 from domain.memo import (
     DomainEvent,
     MemoState,
@@ -23,21 +25,21 @@ class Publish(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: PublicationKind
-    published_on: date
-    uri: str = Field(min_length=1)
+    published_on: BusinessDate
+    uri: Uri
 
 
 class MemoHold(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1)
-    on: date
+    reason: Text
+    on: BusinessDate
 
 
 class MemoResume(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    on: date
+    on: BusinessDate
 
 
 def publish(state: MemoState, cmd: Publish) -> Transition:
@@ -63,6 +65,7 @@ def hold_memo(state: MemoState, cmd: MemoHold) -> Transition:
     if state.hold is not None:
         raise InvalidTransition(f"memo {state.memo_id} is already on hold since "
                                 f"{state.hold.since}")
+    check_not_before_issue(cmd.on, "on", state.spec.issued_on)
     new = state.model_copy(deep=True)
     new.hold = Hold(reason=cmd.reason, since=cmd.on)
     return new, [DomainEvent(kind=EventKind.HOLD_PLACED, occurred_on=cmd.on,

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.dates import BusinessDate, check_not_before_issue, check_within_horizon
 from domain.errors import DomainError, InvalidTransition, UnknownItem
 from domain.followup import (
     ActionPlan,
@@ -23,6 +24,7 @@ from domain.followup import (
     StatusUpdate,
     check_action_plan,
 )
+from domain.limits import MAX_ITEMS, ClockName, Name, OptionalText, Text
 from domain.memo import DomainEvent, RecommendationState
 from domain.vocabulary import (
     ClosureReason,
@@ -41,59 +43,59 @@ NEEDS_EVIDENCE = (ClosureReason.IMPLEMENTED, ClosureReason.ALTERNATE_ACTION)
 
 class SubmitActionPlan(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    received_on: date
+    received_on: BusinessDate
     plan: ActionPlan
 
 
 class Review(BaseModel):
     model_config = ConfigDict(extra="forbid")
     decision: ReviewDecision
-    reviewed_on: date
-    reason: str | None = None  # required to dispute
+    reviewed_on: BusinessDate
+    reason: OptionalText | None = None  # required to dispute
     closure_reason: ClosureReason | None = None  # to accept a non-concurrence
-    justification: str | None = None
+    justification: OptionalText | None = None
 
 
 class RequestExtension(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    clock: str = Field(min_length=1)
-    to_date: date
-    reason: str = Field(min_length=1)
-    requested_on: date
+    clock: ClockName
+    to_date: BusinessDate
+    reason: Text
+    requested_on: BusinessDate
 
 
 class DecideExtension(BaseModel):
     model_config = ConfigDict(extra="forbid")
     request_id: int = Field(ge=1)
     approve: bool
-    decided_by: str = Field(min_length=1)
-    decided_on: date
-    reason: str | None = None
+    decided_by: Name
+    decided_on: BusinessDate
+    reason: OptionalText | None = None
 
 
 class PlaceHold(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=1)
-    on: date
+    reason: Text
+    on: BusinessDate
 
 
 class LiftHold(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    on: date
+    on: BusinessDate
 
 
 class Close(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: ClosureReason
-    justification: str = Field(min_length=1)
-    closed_on: date
-    evidence: list[Evidence] = []
+    justification: Text
+    closed_on: BusinessDate
+    evidence: list[Evidence] = Field(default=[], max_length=MAX_ITEMS)
 
 
 class Reopen(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=1)
-    on: date
+    reason: Text
+    on: BusinessDate
 
 
 def _event(kind: EventKind, rec: RecommendationState, on: date | None,
@@ -153,15 +155,17 @@ def _set_due_date(rec: RecommendationState, clock: str, new_date: date) -> None:
                 milestone.target_on = new_date
 
 
-def submit_action_plan(rec: RecommendationState, cmd: SubmitActionPlan) -> RecTransition:
+def submit_action_plan(rec: RecommendationState, cmd: SubmitActionPlan, *,
+                       issued_on: date | None = None) -> RecTransition:
     _open(rec, "submit an action plan")
     _answered(rec, "submit an action plan")
     if rec.response is ResponseStatus.NON_CONCURRED:
         raise InvalidTransition(f"recommendation {rec.number} was non-concurred: it takes "
                                 "no action plan")
     _not_before_response(rec, cmd.received_on, "received_on")
+    check_not_before_issue(cmd.received_on, "received_on", issued_on)
     try:
-        check_action_plan(cmd.plan, rec.received_on or cmd.received_on)
+        check_action_plan(cmd.plan, rec.received_on or cmd.received_on, issued_on)
     except ValueError as error:
         raise DomainError(f"recommendation {rec.number}: {error}") from None
     new = rec.model_copy(deep=True)
@@ -173,10 +177,12 @@ def submit_action_plan(rec: RecommendationState, cmd: SubmitActionPlan) -> RecTr
                         plan=cmd.plan.model_dump(mode="json"))]
 
 
-def review(rec: RecommendationState, cmd: Review, policy: FollowUpPolicy) -> RecTransition:
+def review(rec: RecommendationState, cmd: Review, policy: FollowUpPolicy, *,
+           issued_on: date | None = None) -> RecTransition:
     _open(rec, "review")
     _answered(rec, "review")
     _not_before_response(rec, cmd.reviewed_on, "reviewed_on")
+    check_not_before_issue(cmd.reviewed_on, "reviewed_on", issued_on)
     new = rec.model_copy(deep=True)
     if cmd.decision is ReviewDecision.DISPUTE:
         if not (cmd.reason or "").strip():
@@ -204,7 +210,7 @@ def review(rec: RecommendationState, cmd: Review, policy: FollowUpPolicy) -> Rec
                               "not_implemented or no_longer_applicable")
         closed, events = close(new, Close(reason=cmd.closure_reason,
                                           justification=cmd.justification or "",
-                                          closed_on=cmd.reviewed_on))
+                                          closed_on=cmd.reviewed_on), issued_on=issued_on)
         return closed, [accepted, *events]
     if rec.action_plan is None:
         raise InvalidTransition(f"cannot accept: recommendation {rec.number} has no action "
@@ -215,12 +221,14 @@ def review(rec: RecommendationState, cmd: Review, policy: FollowUpPolicy) -> Rec
 
 
 def submit_status_update(rec: RecommendationState, update: StatusUpdate,
-                         policy: FollowUpPolicy) -> RecTransition:
+                         policy: FollowUpPolicy, *, issued_on: date | None = None
+                         ) -> RecTransition:
     _open(rec, "submit a status update")
     if rec.implementation is not Implementation.IN_PROGRESS or rec.action_plan is None:
         raise InvalidTransition(f"recommendation {rec.number} is not in progress: the office "
                                 "must accept its action plan first")
     _not_before_response(rec, update.received_on, "received_on")
+    check_not_before_issue(update.received_on, "received_on", issued_on)
     new = rec.model_copy(deep=True)
     assert new.action_plan is not None
     titles = {m.title: m for m in new.action_plan.milestones}
@@ -236,7 +244,8 @@ def submit_status_update(rec: RecommendationState, update: StatusUpdate,
                         update=update.model_dump(mode="json"))]
 
 
-def request_extension(rec: RecommendationState, cmd: RequestExtension) -> RecTransition:
+def request_extension(rec: RecommendationState, cmd: RequestExtension, *,
+                      issued_on: date | None = None) -> RecTransition:
     _open(rec, "request an extension")
     dates = due_dates(rec)
     if cmd.clock not in dates:
@@ -246,7 +255,9 @@ def request_extension(rec: RecommendationState, cmd: RequestExtension) -> RecTra
     if cmd.to_date <= dates[cmd.clock]:
         raise DomainError(f"to_date {cmd.to_date} is not after the current {cmd.clock} due "
                           f"date {dates[cmd.clock]}")
+    check_within_horizon(cmd.to_date, "to_date", issued_on)
     _not_before_response(rec, cmd.requested_on, "requested_on")
+    check_not_before_issue(cmd.requested_on, "requested_on", issued_on)
     # A request still pending for this same due date blocks another; one left over from
     # an earlier instance of the clock (since closed and reopened) does not.
     if any(r.clock == cmd.clock and r.status is ExtensionStatus.PENDING
@@ -261,7 +272,8 @@ def request_extension(rec: RecommendationState, cmd: RequestExtension) -> RecTra
                         request=request.model_dump(mode="json"))]
 
 
-def decide_extension(rec: RecommendationState, cmd: DecideExtension) -> RecTransition:
+def decide_extension(rec: RecommendationState, cmd: DecideExtension, *,
+                     issued_on: date | None = None) -> RecTransition:
     new = rec.model_copy(deep=True)
     matching = [r for r in new.extension_requests if r.id == cmd.request_id]
     if not matching:
@@ -272,6 +284,10 @@ def decide_extension(rec: RecommendationState, cmd: DecideExtension) -> RecTrans
         raise InvalidTransition(f"extension request #{request.id} was already "
                                 f"{request.status.value}")
     _open(rec, "decide an extension")
+    check_not_before_issue(cmd.decided_on, "decided_on", issued_on)
+    if cmd.decided_on < request.requested_on:
+        raise DomainError(f"decided_on {cmd.decided_on} is before the request "
+                          f"({request.requested_on})")
     request.status = ExtensionStatus.APPROVED if cmd.approve else ExtensionStatus.DENIED
     request.decided_by, request.decided_on = cmd.decided_by, cmd.decided_on
     request.decision_reason = cmd.reason
@@ -283,12 +299,13 @@ def decide_extension(rec: RecommendationState, cmd: DecideExtension) -> RecTrans
     return new, [_event(kind, rec, cmd.decided_on, request=request.model_dump(mode="json"))]
 
 
-def place_hold(rec: RecommendationState, cmd: PlaceHold, *, by_memo: bool = False
-               ) -> RecTransition:
+def place_hold(rec: RecommendationState, cmd: PlaceHold, *, by_memo: bool = False,
+               issued_on: date | None = None) -> RecTransition:
     _open(rec, "put on hold")
     if rec.hold is not None:
         raise InvalidTransition(f"recommendation {rec.number} is already on hold since "
                                 f"{rec.hold.since}")
+    check_not_before_issue(cmd.on, "on", issued_on)
     new = rec.model_copy(deep=True)
     new.hold = Hold(reason=cmd.reason, since=cmd.on, by_memo=by_memo)
     return new, [_event(EventKind.HOLD_PLACED, rec, cmd.on, reason=cmd.reason,
@@ -315,7 +332,8 @@ def lift_hold(rec: RecommendationState, cmd: LiftHold, *, by_memo: bool = False
                         moved=moved)]
 
 
-def close(rec: RecommendationState, cmd: Close) -> RecTransition:
+def close(rec: RecommendationState, cmd: Close, *, issued_on: date | None = None
+          ) -> RecTransition:
     _open(rec, "close")
     if not cmd.justification.strip():
         raise DomainError("justification: closing needs a justification")
@@ -323,6 +341,7 @@ def close(rec: RecommendationState, cmd: Close) -> RecTransition:
         raise DomainError(f"evidence: closing as {cmd.reason.value} needs at least one "
                           "evidence reference")
     _not_before_response(rec, cmd.closed_on, "closed_on")
+    check_not_before_issue(cmd.closed_on, "closed_on", issued_on)
     new = rec.model_copy(deep=True)
     new.evidence.extend(cmd.evidence)
     new.implementation = Implementation.CLOSED
@@ -334,11 +353,13 @@ def close(rec: RecommendationState, cmd: Close) -> RecTransition:
                         reason=cmd.reason.value, justification=cmd.justification)]
 
 
-def reopen(rec: RecommendationState, cmd: Reopen, policy: FollowUpPolicy) -> RecTransition:
+def reopen(rec: RecommendationState, cmd: Reopen, policy: FollowUpPolicy, *,
+           issued_on: date | None = None) -> RecTransition:
     if rec.implementation is not Implementation.CLOSED:
         raise InvalidTransition(f"recommendation {rec.number} is not closed")
     if rec.closed_on is not None and cmd.on < rec.closed_on:
         raise DomainError(f"on {cmd.on} is before the closure ({rec.closed_on})")
+    check_not_before_issue(cmd.on, "on", issued_on)
     if rec.closure_reason is ClosureReason.WITHDRAWN:
         raise InvalidTransition(f"recommendation {rec.number} was withdrawn with its memo")
     new = rec.model_copy(deep=True)

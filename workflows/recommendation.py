@@ -132,64 +132,80 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def submit_action_plan(self, cmd: rules.SubmitActionPlan) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.submit_action_plan(self.state, cmd))
+        new_state, events = attempt(lambda: rules.submit_action_plan(
+            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @submit_action_plan.validator
     def _check_action_plan(self, cmd: rules.SubmitActionPlan) -> None:
-        attempt(lambda: rules.submit_action_plan(self.state, cmd))
+        attempt(lambda: rules.submit_action_plan(
+            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
 
     @workflow.update
     async def review(self, cmd: rules.Review) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.review(self.state, cmd, self._policy()))
+        new_state, events = attempt(lambda: rules.review(
+            self.state, cmd, self._policy(),
+            issued_on=self.context.issued_on if self.context else None))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @review.validator
     def _check_review(self, cmd: rules.Review) -> None:
-        attempt(lambda: rules.review(self.state, cmd, self._policy()))
+        attempt(lambda: rules.review(
+            self.state, cmd, self._policy(),
+            issued_on=self.context.issued_on if self.context else None))
 
     @workflow.update
     async def submit_status_update(self, cmd: StatusUpdate) -> RecommendationState:
         new_state, events = attempt(
-            lambda: rules.submit_status_update(self.state, cmd, self._policy()))
+            lambda: rules.submit_status_update(
+                self.state, cmd, self._policy(),
+                issued_on=self.context.issued_on if self.context else None))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @submit_status_update.validator
     def _check_status_update(self, cmd: StatusUpdate) -> None:
-        attempt(lambda: rules.submit_status_update(self.state, cmd, self._policy()))
+        attempt(lambda: rules.submit_status_update(
+            self.state, cmd, self._policy(),
+            issued_on=self.context.issued_on if self.context else None))
 
     @workflow.update
     async def request_extension(self, cmd: rules.RequestExtension) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.request_extension(self.state, cmd))
+        new_state, events = attempt(lambda: rules.request_extension(
+            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @request_extension.validator
     def _check_request_extension(self, cmd: rules.RequestExtension) -> None:
-        attempt(lambda: rules.request_extension(self.state, cmd))
+        attempt(lambda: rules.request_extension(
+            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
 
     @workflow.update
     async def decide_extension(self, cmd: rules.DecideExtension) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.decide_extension(self.state, cmd))
+        new_state, events = attempt(lambda: rules.decide_extension(
+            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @decide_extension.validator
     def _check_decide_extension(self, cmd: rules.DecideExtension) -> None:
-        attempt(lambda: rules.decide_extension(self.state, cmd))
+        attempt(lambda: rules.decide_extension(
+            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
 
     @workflow.update
     async def place_hold(self, cmd: rules.PlaceHold) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.place_hold(self.state, cmd))
+        new_state, events = attempt(lambda: rules.place_hold(
+            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @place_hold.validator
     def _check_place_hold(self, cmd: rules.PlaceHold) -> None:
-        attempt(lambda: rules.place_hold(self.state, cmd))
+        attempt(lambda: rules.place_hold(
+            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
 
     @workflow.update
     async def lift_hold(self, cmd: rules.LiftHold) -> RecommendationState:
@@ -203,23 +219,29 @@ class RecommendationWorkflow:
 
     @workflow.update
     async def close(self, cmd: rules.Close) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.close(self.state, cmd))
+        new_state, events = attempt(lambda: rules.close(
+            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @close.validator
     def _check_close(self, cmd: rules.Close) -> None:
-        attempt(lambda: rules.close(self.state, cmd))
+        attempt(lambda: rules.close(
+            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
 
     @workflow.update
     async def reopen(self, cmd: rules.Reopen) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.reopen(self.state, cmd, self._policy()))
+        new_state, events = attempt(lambda: rules.reopen(
+            self.state, cmd, self._policy(),
+            issued_on=self.context.issued_on if self.context else None))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @reopen.validator
     def _check_reopen(self, cmd: rules.Reopen) -> None:
-        attempt(lambda: rules.reopen(self.state, cmd, self._policy()))
+        attempt(lambda: rules.reopen(
+            self.state, cmd, self._policy(),
+            issued_on=self.context.issued_on if self.context else None))
 
     # -- internals ----------------------------------------------------------------------
 
