@@ -32,8 +32,11 @@ def build_worker(client: Client, activities: RectrackActivities, *, task_queue: 
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[activities.record_event, activities.send_notification,
-                    activities.plan_deadline, activities.plan_clocks],
+        activities=[activities.record_event, activities.post_notice,
+                    activities.record_delivery, activities.plan_deadline,
+                    activities.plan_clocks,
+                    # for workflows started before notice-once-v1
+                    activities.send_notification],
     )
 
 

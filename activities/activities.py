@@ -3,9 +3,13 @@
 - `record_event`: append an audit event and project the memo or recommendation state into
   the status rows (one transaction, idempotent on retry). A recommendation event that
   arrives before its memo's first event fails retryably and writes nothing.
-- `send_notification`: deliver one notice by webhook (an `Idempotency-Key` header stable
-  across retries) or to the log; every attempt is recorded as a delivery row.
-- `plan_deadline`: resolve ladder dates into UTC instants in the office time zone.
+- `post_notice`, `record_delivery` (activities/notices.py): one delivery attempt, then
+  its row in the delivery log; the workflow drives the retries.
+- `send_notification`: the delivery path of workflows started before `notice-once-v1`,
+  kept so they finish; it retries inside Temporal and checks the log before each POST.
+- `plan_deadline`, `plan_clocks`: resolve ladder dates into UTC instants in the office
+  time zone. A date the calendar cannot handle fails non-retryably: the workflow then
+  shows the memo as needing attention instead of retrying for ever.
 
 Blocking database work runs in a thread so the worker's event loop stays free.
 """
@@ -13,9 +17,9 @@ Blocking database work runs in a thread so the worker's event loop stays free.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from datetime import timedelta
-from typing import Any
+from collections.abc import Iterator
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -34,6 +38,14 @@ from activities.models import (
     PlanRequest,
     RecordResult,
 )
+from activities.notices import (
+    MAX_ERROR_TEXT,
+    RETRYABLE_CLIENT_ERRORS,
+    NoticeDelivery,
+    notice_line,
+    retry_after,
+    webhook_body,
+)
 from domain.memo import Contact
 from settings import Settings
 from store.deliveries import create_delivery, get_delivered
@@ -42,11 +54,8 @@ from store.tables import Channel, DeliveryCreate, DeliveryPublic, Outcome
 
 notice_logger = logging.getLogger("rectrack.notices")
 
-RETRYABLE_CLIENT_ERRORS = frozenset({408, 429})
-MAX_ERROR_TEXT = 500
 
-
-class RectrackActivities:
+class RectrackActivities(NoticeDelivery):
     """Activity implementations sharing one engine, one HTTP client and the settings."""
 
     def __init__(self, *, engine: Engine, http: httpx.AsyncClient, settings: Settings) -> None:
@@ -112,8 +121,11 @@ class RectrackActivities:
 
         code = response.status_code
         if response.is_success:
-            await self._record(request, attempt=attempt, channel=Channel.WEBHOOK, target=url,
-                               outcome=Outcome.DELIVERED, status_code=code)
+            try:
+                await self._record(request, attempt=attempt, channel=Channel.WEBHOOK,
+                                   target=url, outcome=Outcome.DELIVERED, status_code=code)
+            except Exception as err:  # a retry would POST it a second time
+                notice_logger.warning("notice %s delivered but not logged: %s", key, err)
             return DeliveryResult(idempotency_key=key, channel=Channel.WEBHOOK, status_code=code)
 
         error = f"HTTP {code}: {response.text}"[:MAX_ERROR_TEXT]
@@ -160,36 +172,20 @@ class RectrackActivities:
     async def plan_deadline(self, request: PlanRequest) -> DeadlinePlan:
         if request.notice_hour is None:
             request = request.model_copy(update={"notice_hour": self._settings.notice_hour})
-        return deadline_plan(request)
+        with _unplannable("the response deadline"):
+            return deadline_plan(request)
 
     @activity.defn(name="plan_clocks")
     async def plan_clocks(self, request: ClocksPlanRequest) -> list[ClockPlan]:
-        return plan_clocks(request, notice_hour=self._settings.notice_hour)
+        with _unplannable(", ".join(f"{c.name} due {c.due_on}" for c in request.clocks)):
+            return plan_clocks(request, notice_hour=self._settings.notice_hour)
 
 
-def notice_line(request: NoticeRequest) -> str:
-    """`NOTICE <kind> to <role> (<name> <email>): <subject>` for the log channel."""
-    contact = request.contact
-    who = " ".join(p for p in (contact.name, contact.email) if p) if contact else "no contact"
-    return f"NOTICE {request.kind.value} to {request.role} ({who}): {request.subject}"
-
-
-def webhook_body(request: NoticeRequest, contact: Contact) -> dict[str, Any]:
-    dumped = request.model_dump(mode="json", include={"payload"})
-    return {
-        "idempotency_key": request.idempotency_key,
-        "memo_id": request.memo_id,
-        "kind": request.kind.value,
-        "role": request.role,
-        "recipient": {"name": contact.name, "email": contact.email},
-        "subject": request.subject,
-        "payload": dumped["payload"],
-    }
-
-
-def retry_after(response: httpx.Response) -> timedelta | None:
-    """The server's `Retry-After` in seconds (0-3600), if it sent a usable one."""
-    value = response.headers.get("Retry-After", "").strip()
-    if value.isdigit() and int(value) <= 3600:
-        return timedelta(seconds=int(value))
-    return None
+@contextlib.contextmanager
+def _unplannable(what: str) -> Iterator[None]:
+    """A date the calendar cannot reach fails the same way on every retry: say so once."""
+    try:
+        yield
+    except (ValueError, OverflowError) as err:
+        raise ApplicationError(f"cannot plan reminders for {what}: {err}",
+                               type="UnplannableDeadline", non_retryable=True) from err

@@ -3,6 +3,12 @@
 Workflows cannot do time-zone arithmetic (zoneinfo is off limits in the sandbox), so
 they ask this activity: a notice for a ladder day goes out at `notice_hour` office time
 that day, and a due date is overdue from 00:00 office time on the day after.
+
+A step dated before today was missed: the clock opened already past it (history entered
+late, a deadline moved back) or nobody was running. Its catch-up notice waits for the next
+notice hour, `notice_hour` office time on the next business day, so the letter that
+answered the clock can still be typed in; the workflow sends it then only if that clock
+is still open. Steps dated today or later keep their own instants.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from activities.models import ClockPlan, ClocksPlanRequest, DeadlinePlan, PlannedNotice, PlanRequest
+from domain.deadlines import is_federal_business_day
 from domain.ladder import steps_from
 from domain.vocabulary import NoticeKind
 
@@ -25,13 +32,23 @@ def today_in(time_zone: str, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(time_zone)).date()
 
 
+def next_business_day(day: date) -> date:
+    """The first federal business day after `day`."""
+    following = day + timedelta(days=1)
+    while not is_federal_business_day(following):
+        following += timedelta(days=1)
+    return following
+
+
 def deadline_plan(request: PlanRequest) -> DeadlinePlan:
     if request.now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     today = today_in(request.time_zone, request.now)
     notice_time = time(hour=9 if request.notice_hour is None else request.notice_hour)
+    catch_up_day = next_business_day(today)
     notices = [
-        PlannedNotice(step=step, at=local_instant(step.on, notice_time, request.time_zone))
+        PlannedNotice(step=step, at=local_instant(
+            step.on if step.on >= today else catch_up_day, notice_time, request.time_zone))
         for step in steps_from(request.ladder, request.due_on, today, request.limit,
                                not_before=request.issued_on)
     ]

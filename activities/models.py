@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -102,3 +102,33 @@ class ClocksPlanRequest(BaseModel):
 class ClockPlan(BaseModel):
     clock: Clock
     plan: DeadlinePlan
+
+
+class NoticeAttempt(BaseModel):
+    """One attempt to deliver a notice: the workflow counts attempts itself, so the outcome
+    of each one is in its history before the store is touched."""
+
+    request: NoticeRequest
+    attempt: int = Field(ge=1)
+
+
+class AttemptOutcome(BaseModel):
+    """What one delivery attempt came to (`post_notice`'s result)."""
+
+    # As in store.tables.Outcome; "unknown": the attempt never reported back (worker lost).
+    outcome: Literal["delivered", "failed", "rejected", "unknown"]
+    channel: str  # "webhook" or "log"
+    target: str | None = None
+    status_code: int | None = None
+    error: str | None = None
+    retry_after_seconds: int | None = None  # the receiver's Retry-After, if usable
+
+
+class DeliveryAttemptRecord(BaseModel):
+    """A delivery attempt and its outcome, written to the delivery log by `record_delivery`
+    (idempotent on `<idempotency_key>#<attempt>`)."""
+
+    request: NoticeRequest
+    attempt: int = Field(ge=1)
+    outcome: AttemptOutcome
+    at: datetime  # UTC-aware: when the workflow learned the outcome

@@ -137,6 +137,8 @@ class RecommendationState(BaseModel):
     closure_justification: str | None = None
     closed_on: date | None = None
     reopen_reasons: list[str] = []
+    # Why this recommendation's clocks stopped (a failure no retry can fix); None if fine.
+    attention: str | None = None
 
 
 class Extension(BaseModel):
@@ -179,6 +181,8 @@ class MemoState(BaseModel):
     hold: Hold | None = None
     publications: list[Publication] = []
     publication_due_on: date | None = None  # public summary due (set once fully answered)
+    # Why this memo's clocks stopped (a failure no retry can fix); None while all is well.
+    attention: str | None = None
 
     @classmethod
     def issue(cls, spec: MemoSpec, response_due_on: date) -> MemoState:

@@ -99,6 +99,10 @@ class EventKind(StrEnum):
     MEMO_CLOSED = "memo_closed"
     MEMO_REOPENED = "memo_reopened"
     PUBLISHED = "published"
+    # A deterministic failure (e.g. a due date the calendar cannot reach) stopped a clock:
+    # the office must look. Cleared by the next change that plans cleanly.
+    ATTENTION_NEEDED = "attention_needed"
+    ATTENTION_CLEARED = "attention_cleared"
 
 
 class ReviewDecision(StrEnum):

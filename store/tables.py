@@ -54,6 +54,9 @@ class Outcome(StrEnum):
     FAILED = "failed"
     REJECTED = "rejected"
     SKIPPED_DUPLICATE = "skipped_duplicate"
+    # The attempt's result never came back (worker lost, timed out): the receiver may have
+    # it, and the next attempt carries the same Idempotency-Key.
+    UNKNOWN = "unknown"
 
 
 # -- memo ---------------------------------------------------------------------------------
@@ -74,6 +77,9 @@ class MemoBase(SQLModel):
     on_hold: bool = Field(default=False, sa_column_kwargs=server_false())
     summary_published_on: date | None = None
     case_officer: str | None = None  # name of the spec's `case_officer` contact
+    # Why the memo's clocks stopped (a failure no retry can fix, MemoState.attention);
+    # None while all is well.
+    attention: str | None = None
 
 
 class Memo(MemoBase, table=True):
@@ -118,6 +124,7 @@ class RecommendationBase(SQLModel):
     closure_justification: str | None = None
     evidence_count: int = Field(default=0, sa_column_kwargs=server_zero())
     resolved_on: date | None = None  # the office accepted the response or action plan
+    attention: str | None = None  # why its clocks stopped (RecommendationState.attention)
 
 
 # Partial-index predicates, repeated literally by the report queries (store.reports) so
@@ -234,10 +241,14 @@ class DeliveryBase(SQLModel):
     status_code: int | None = None
     error: str | None = None
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # `<idempotency_key>#<attempt>` for attempts the workflow counted itself: unique, so a
+    # retried `record_delivery` never writes a row twice. NULL for older rows.
+    attempt_key: str | None = Field(default=None, max_length=300)
 
 
 class Delivery(DeliveryBase, table=True):
     __tablename__ = "delivery"
+    __table_args__ = (Index("uq_delivery_attempt_key", "attempt_key", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
 

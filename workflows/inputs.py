@@ -15,6 +15,11 @@ MEMO_WORKFLOW = "MemoWorkflow"
 # workflow.patched id of the follow-up phase (issue 3): histories before it never took it.
 FOLLOW_UP_PATCH = "follow-up-v1"
 RECOMMENDATION_WORKFLOW = "RecommendationWorkflow"
+# The workflow drives notice attempts itself, each outcome in history before the store is
+# touched (issue 7): histories before it used the `send_notification` activity.
+NOTICE_ONCE_PATCH = "notice-once-v1"
+# A deterministic planning failure sets the `attention` state instead of failing the run.
+ATTENTION_PATCH = "attention-v1"
 
 
 def memo_workflow_id(memo_id: str) -> str:
@@ -76,4 +81,7 @@ RECORD_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coeffi
 NOTICE_RETRY = RetryPolicy(initial_interval=timedelta(seconds=5), backoff_coefficient=2.0,
                            maximum_interval=timedelta(hours=1))
 NOTICE_GIVE_UP_AFTER = timedelta(days=1)
+# One delivery attempt per activity: the workflow, not Temporal, retries (with the same
+# Idempotency-Key), so every attempt's outcome lands in history.
+SINGLE_ATTEMPT = RetryPolicy(maximum_attempts=1)
 ACTIVITY_TIMEOUT = timedelta(seconds=30)

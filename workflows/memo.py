@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from temporalio import workflow
 
@@ -64,6 +64,7 @@ class MemoWorkflow(ResponseDeadline):
         self._changes = 0  # bumped on every change so the deadline watcher re-plans
         self._children_started = start.resumed
         self._record_lock = asyncio.Lock()
+        self._next_notice_at: datetime | None = None
 
     @workflow.run
     async def run(self, start: MemoStart) -> MemoState:
@@ -103,13 +104,20 @@ class MemoWorkflow(ResponseDeadline):
                 issued_on=self.state.spec.issued_on,
                 sent_keys=lambda: {n.key for n in self.state.notices},
                 changed=functools.partial(self._changed_since, self._changes),
-                send=self._send_clock_notice)
+                send=self._send_clock_notice, attention=self._set_attention,
+                waiting=self._waiting_until)
 
     # -- queries, updates, signals ------------------------------------------------------
 
     @workflow.query
     def state_query(self) -> MemoState:
         return self.state
+
+    @workflow.query
+    def next_notice(self) -> datetime | None:
+        """When the next planned notice goes out; None while none is planned (on hold,
+        needing attention, nothing left to remind of, or between two plans)."""
+        return self._next_notice_at
 
     @workflow.update
     async def record_response(self, cmd: RecordResponse) -> MemoState:
@@ -248,6 +256,17 @@ class MemoWorkflow(ResponseDeadline):
                 recommendation_workflow_id(self.state.memo_id, r.number)).signal(signal, arg)
             for r in self.state.recommendations
             if r.implementation is not Implementation.CLOSED))
+
+    def _waiting_until(self, at: datetime | None) -> None:
+        self._next_notice_at = at
+
+    async def _set_attention(self, reason: str | None) -> None:
+        """Show (or clear) why this memo's clocks stopped: recorded, never retried."""
+        if self.state.attention == reason:
+            return
+        kind = EventKind.ATTENTION_NEEDED if reason else EventKind.ATTENTION_CLEARED
+        await self._commit(self.state.model_copy(update={"attention": reason}), [DomainEvent(
+            kind=kind, data={"reason": reason or self.state.attention})], replan=False)
 
     async def _send_clock_notice(self, clock: Clock, planned: PlannedNotice) -> None:
         step, spec = planned.step, self.state.spec

@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import DeadlinePlan, NoticeRequest, PlannedNotice, PlanRequest
     from domain.memo import DomainEvent, MemoState, NoticeRecord
     from domain.vocabulary import EventKind, MemoStatus, NoticeKind
     from workflows.inputs import ACTIVITY_TIMEOUT
-    from workflows.notices import deliver
+    from workflows.notices import deliver, unplannable
 
 
 class ResponseDeadline:
     state: MemoState
     _changes: int
     _commit: Callable[[MemoState, list[DomainEvent]], Awaitable[None]]
+    _next_notice_at: datetime | None
+    _set_attention: Callable[[str | None], Awaitable[None]]
 
     # -- deadline, reminders, escalation ------------------------------------------------
 
@@ -47,7 +50,18 @@ class ResponseDeadline:
             await workflow.wait_condition(
                 functools.partial(self._changed_since, self._changes))
             return
-        plan = await self._plan()
+        try:
+            plan = await self._plan()
+        except ActivityError as error:
+            reason = unplannable(error)
+            if reason is None:
+                raise
+            await self._set_attention(reason)  # e.g. a due date the calendar cannot reach
+            await workflow.wait_condition(
+                functools.partial(self._changed_since, self._changes))
+            return
+        if self.state.attention is not None:
+            await self._set_attention(None)
         while self.state.status is MemoStatus.AWAITING_RESPONSE:
             notice = self._next_notice(plan)
             if notice is None:
@@ -57,12 +71,15 @@ class ResponseDeadline:
                 wake_at = plan.overdue_at
             delay = wake_at - workflow.now()
             if delay > timedelta(0):
+                self._next_notice_at = notice.at
                 try:
                     await workflow.wait_condition(
                         functools.partial(self._changed_since, self._changes), timeout=delay)
                     return  # a response, extension or withdrawal: re-plan
                 except TimeoutError:
                     pass
+                finally:
+                    self._next_notice_at = None
             if self.state.status is not MemoStatus.AWAITING_RESPONSE:
                 return
             if not self.state.overdue_flag and workflow.now() >= plan.overdue_at:

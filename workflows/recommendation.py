@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
+from datetime import datetime
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -49,6 +50,7 @@ class RecommendationWorkflow:
         self.event_seq = start.event_seq
         self._changes = 0
         self._record_lock = asyncio.Lock()
+        self._next_notice_at: datetime | None = None
 
     @workflow.run
     async def run(self, start: RecommendationStart) -> RecommendationState:
@@ -74,7 +76,7 @@ class RecommendationWorkflow:
                 time_zone=context.time_zone, issued_on=context.issued_on,
                 sent_keys=lambda: {n.key for n in self.notices},
                 changed=functools.partial(self._changed_since, changes),
-                send=self._send)
+                send=self._send, attention=self._set_attention, waiting=self._waiting_until)
 
     def _changed_since(self, changes: int) -> bool:
         return self._changes != changes or workflow.info().is_continue_as_new_suggested()
@@ -88,6 +90,11 @@ class RecommendationWorkflow:
     @workflow.query
     def notices_query(self) -> list[NoticeRecord]:
         return self.notices
+
+    @workflow.query
+    def next_notice(self) -> datetime | None:
+        """When the next planned notice goes out; None while none is planned."""
+        return self._next_notice_at
 
     @workflow.signal
     async def apply_from_memo(self, rec: RecommendationState) -> None:
@@ -274,6 +281,18 @@ class RecommendationWorkflow:
                     start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RECORD_RETRY)
         if report and events:
             await self._report()
+
+    def _waiting_until(self, at: datetime | None) -> None:
+        self._next_notice_at = at
+
+    async def _set_attention(self, reason: str | None) -> None:
+        """Show (or clear) why this recommendation's clocks stopped."""
+        if self.state.attention == reason:
+            return
+        kind = EventKind.ATTENTION_NEEDED if reason else EventKind.ATTENTION_CLEARED
+        await self._commit(self.state.model_copy(update={"attention": reason}), [DomainEvent(
+            kind=kind, numbers=[self.state.number],
+            data={"reason": reason or self.state.attention})], replan=False)
 
     async def _report(self) -> None:
         memo = workflow.get_external_workflow_handle(memo_workflow_id(self.memo_id))

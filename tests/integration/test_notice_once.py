@@ -1,0 +1,125 @@
+"""A notice accepted by the receiver is never posted again, whatever the store does.
+
+The receiver takes the store away (renames the delivery table) the moment it accepts a
+notice, and gives it back a few seconds later: writing the delivery row fails and is
+retried meanwhile. Before `notice-once-v1` that retry posted the notice a second time;
+now the outcome is in workflow history before the store is touched. (`tests/faults`
+does the same with real SQLite write locks held for longer than the busy timeout.)
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import Session, select
+
+from store.tables import Delivery
+from tests.integration.support import Stack, eventually, write_memo
+
+STORE_AWAY_SECONDS = 4.0
+ZONES = ("Pacific/Kiritimati", "Asia/Tokyo", "Europe/Berlin", "America/New_York",
+         "America/Los_Angeles", "Pacific/Honolulu")
+
+
+class Receiver:
+    """Counts accepted POSTs per Idempotency-Key; on the first one, takes the store away."""
+
+    def __init__(self, store_file: Path) -> None:
+        self.store_file = store_file
+        self.accepted: dict[str, int] = {}
+        self.store_back = threading.Event()
+        self._lock = threading.Lock()
+
+    def accept(self, key: str) -> None:
+        with self._lock:
+            first = not self.accepted
+            self.accepted[key] = self.accepted.get(key, 0) + 1
+        if first:
+            self._rename("delivery", "delivery_away")
+            threading.Timer(STORE_AWAY_SECONDS, self._give_back).start()
+
+    def _give_back(self) -> None:
+        self._rename("delivery_away", "delivery")
+        self.store_back.set()
+
+    def _rename(self, old: str, new: str) -> None:
+        with sqlite3.connect(self.store_file, timeout=30) as conn:
+            conn.execute(f"ALTER TABLE {old} RENAME TO {new}")
+
+
+@pytest.fixture
+def receiver(stack: Stack) -> Iterator[tuple[Receiver, str]]:
+    store_file = Path(stack.settings.db_url.removeprefix("sqlite:///"))
+    receiver = Receiver(store_file)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            receiver.accept(self.headers["Idempotency-Key"])
+            body = json.dumps({"ok": True}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver, f"http://127.0.0.1:{server.server_address[1]}/notices"
+    finally:
+        server.shutdown()
+        server.server_close()
+        receiver.store_back.wait(STORE_AWAY_SECONDS + 5)
+
+
+def zone_past_notice_hour() -> tuple[str, datetime]:
+    """An office time zone where today's 09:00 notice hour has passed (there always is)."""
+    now = datetime.now(UTC)
+    for zone in ZONES:
+        local = now.astimezone(ZoneInfo(zone))
+        if 10 <= local.hour <= 22:
+            return zone, local
+    raise AssertionError(f"no zone among {ZONES} is between 10:00 and 22:59 at {now}")
+
+
+async def test_a_notice_accepted_while_the_store_fails_is_posted_once(
+        stack: Stack, tmp_path: Path, memo_id: str,
+        receiver: tuple[Receiver, str]) -> None:
+    hub, url = receiver
+    zone, local = zone_past_notice_hour()
+    today = local.date()
+    path = write_memo(
+        tmp_path, memo_id, issued_on=today.isoformat(),
+        response_due_on=(today + timedelta(days=1)).isoformat(), time_zone=zone,
+        ladder={"days_before": [1]},
+        contacts={"component": {"name": "Liaison", "webhook": url}})
+    await stack.issue(path)
+    key = f"{memo_id}/reminder:{today.isoformat()}/component"
+
+    async def notice_recorded() -> bool:
+        state = await stack.live_state(memo_id)
+        return any(n.key == f"reminder:{today.isoformat()}" for n in state.notices)
+
+    await eventually(notice_recorded, "the reminder recorded in the memo's state",
+                     within=STORE_AWAY_SECONDS + 30)
+    assert hub.store_back.is_set()
+    assert hub.accepted == {key: 1}
+    with Session(stack.engine) as session:
+        rows = session.exec(select(Delivery).where(Delivery.idempotency_key == key)).all()
+    assert [(r.attempt, r.outcome, r.status_code, r.attempt_key) for r in rows] == [
+        (1, "delivered", 200, f"{key}#1")]
+    sent = [e for e in stack.events(memo_id) if e.kind == "notice_sent"]
+    assert len(sent) == 1 and sent[0].data["delivered"] is True
