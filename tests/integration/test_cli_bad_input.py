@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +203,114 @@ async def test_extension_with_bad_date(stack: Stack, unchanged: Answered) -> Non
 async def test_show_unknown_memo(stack: Stack) -> None:
     memo_id = unique_id("NONE")
     assert_bad_input(await stack.cli("show", memo_id, "--json"), "unknown memo", memo_id)
+
+
+# -- hostile files and values (issue 7) ----------------------------------------------------
+
+
+def _too_many_recommendations(memo: dict[str, Any]) -> None:
+    memo["recommendations"] = [{"number": n, "text": "x"} for n in range(1, 1_002)]
+
+
+HOSTILE_MEMOS: dict[str, tuple[Callable[[dict[str, Any]], None], tuple[str, ...]]] = {
+    "integer date": (lambda m: m.update(issued_on=0), ("issued_on", "YYYY-MM-DD")),
+    "date and time string": (lambda m: m.update(issued_on="2022-09-30T10:00:00"),
+                             ("issued_on", "YYYY-MM-DD", "2022-09-30T10:00:00")),
+    "yaml timestamp": (lambda m: m.update(issued_on=datetime(2022, 9, 30, 10)),
+                       ("issued_on", "not a date and time")),
+    "before 1950": (lambda m: m.update(issued_on="1949-12-31"),
+                    ("issued_on", "before the earliest business date 1950-01-01")),
+    "issued after tomorrow": (lambda m: m.update(issued_on="2999-01-01"),
+                              ("issued_on 2999-01-01 is after tomorrow",)),
+    "due 31 years later": (lambda m: m.update(response_due_on="2053-09-30"),
+                           ("response_due_on 2053-09-30 is more than 30 years",)),
+    "10 kB title": (lambda m: m.update(title="t" * 10_000),
+                    ("title", "at most 500 characters")),
+    "1,001 recommendations": (_too_many_recommendations,
+                              ("recommendations", "at most 1000 items")),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_MEMOS))
+async def test_hostile_memo_values_start_nothing(stack: Stack, tmp_path: Path, memo_id: str,
+                                                 case: str) -> None:
+    mutate, needles = HOSTILE_MEMOS[case]
+    memo = yaml.safe_load(ICE_MEMO.read_text())
+    memo["memo_id"] = memo_id
+    mutate(memo)
+    path = write_yaml(tmp_path / "memo.yaml", memo)
+
+    assert_bad_input(await stack.cli("issue", path), str(path), *needles)
+    await assert_not_started(stack, memo_id)
+
+
+async def test_a_memo_file_that_is_not_utf8_is_one_line(stack: Stack, tmp_path: Path,
+                                                        memo_id: str) -> None:
+    text = write_memo(tmp_path, memo_id).read_text(encoding="utf-8")
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(text.replace("ICE use", "ICE usé").encode("latin-1"))
+
+    line = assert_bad_input(await stack.cli("issue", path), str(path), "not UTF-8")
+    assert "Traceback" not in line
+    await assert_not_started(stack, memo_id)
+
+
+DUPLICATES = {
+    "yaml top level": ("memo.yaml", "memo_id: {id}\nmemo_id: OTHER-{id}\n", "'memo_id'"),
+    "yaml nested": ("memo.yaml", "contacts:\n  component: {{name: a, name: b}}\n", "'name'"),
+    "json nested": ("memo.json", '{{"contacts": {{"x": {{"name": "a", "name": "b"}}}}}}',
+                    "'name'"),
+}
+
+
+@pytest.mark.parametrize("case", list(DUPLICATES))
+async def test_a_key_given_twice_is_refused_not_silently_overwritten(
+        stack: Stack, tmp_path: Path, memo_id: str, case: str) -> None:
+    name, fragment, key = DUPLICATES[case]
+    memo = yaml.safe_load(ICE_MEMO.read_text())
+    memo["memo_id"] = memo_id
+    extra = fragment.format(id=memo_id)
+    path = tmp_path / name
+    if name.endswith(".json"):
+        body = json.dumps({k: v for k, v in memo.items() if k != "contacts"}, default=str)
+        path.write_text(body[:-1] + ", " + extra[1:-1] + "}", encoding="utf-8")
+    else:
+        memo.pop("contacts", None)
+        if "memo_id" in extra:
+            memo.pop("memo_id")
+        path.write_text(extra + yaml.safe_dump(memo, sort_keys=False), encoding="utf-8")
+
+    assert_bad_input(await stack.cli("issue", path), str(path), "duplicate key", key)
+    await assert_not_started(stack, memo_id)
+
+
+async def test_a_file_over_the_size_limit_is_refused_before_parsing(
+        stack: Stack, tmp_path: Path, memo_id: str) -> None:
+    path = write_memo(tmp_path, memo_id)
+    with path.open("a", encoding="utf-8") as file:
+        file.write("# " + "x" * (600 * 1024) + "\n")
+    assert_bad_input(await stack.cli("issue", path), str(path), "larger than the limit",
+                     "512 KiB")
+    await assert_not_started(stack, memo_id)
+
+
+async def test_a_response_file_that_is_not_utf8_or_repeats_a_key_changes_nothing(
+        stack: Stack, unchanged: Answered, tmp_path: Path) -> None:
+    latin = tmp_path / "response.yaml"
+    latin.write_bytes("received_on: 2023-01-30\nresponses:\n  - {number: 2, decision: "
+                      "non_concur, rationale: déjà}\n".encode("latin-1"))
+    assert_bad_input(await stack.cli("respond", unchanged.memo_id, "--file", latin),
+                     str(latin), "not UTF-8")
+    twice = tmp_path / "response.json"
+    twice.write_text('{"received_on": "2023-01-30", "received_on": "2022-01-01", '
+                     '"responses": [{"number": 2, "decision": "concur"}]}', encoding="utf-8")
+    assert_bad_input(await stack.cli("respond", unchanged.memo_id, "--file", twice),
+                     str(twice), "duplicate key 'received_on'")
+
+
+async def test_closure_dated_before_the_memo_is_refused_by_the_workflow(
+        stack: Stack, unchanged: Answered) -> None:
+    result = await stack.cli("close", unchanged.memo_id, "2", "--reason", "superseded",
+                             "--justification", "newer memo", "--on", "2001-01-01")
+    assert_bad_input(result, unchanged.memo_id,
+                     "closed_on 2001-01-01 is before the memo's issue date 2022-09-30")
