@@ -15,6 +15,7 @@ from temporalio.client import Client
 
 from api import dashboard, memo_actions, memos, recommendation_actions, reports
 from api.context import AppContext
+from api.limits import BodyLimit
 from api.problems import Problem, install_problem_handlers
 from settings import Settings
 from store.db import create_tables, make_engine
@@ -36,7 +37,12 @@ them (anything else is 403).
 **Errors** are `application/problem+json` documents (`type`, `title`, `status`,
 `detail`, `field`): 401 bad token, 403 role not allowed, 404 unknown (or hidden) memo,
 recommendation or report kind, 409 not allowed in the current state, 422 invalid input
-(`field` names it), 503 Temporal unreachable.
+(`field` names it), 413 a body over the limit, 503 Temporal unreachable.
+
+**Limits**: request bodies up to 512 KiB; titles up to 500 characters, names up to
+200, texts (recommendations, rationales, reasons, justifications) up to 10,000, at most
+1,000 recommendations per memo; business dates from 1950-01-01, issue dates up to
+tomorrow, due and target dates within 30 years of the memo's issue date.
 """
 
 TAGS = [
@@ -64,6 +70,7 @@ def create_app(settings: Settings, *, temporal_client: Client | None = None) -> 
                   openapi_tags=TAGS, lifespan=lifespan)
     app.state.rectrack = AppContext(settings, engine, temporal_client)
     install_problem_handlers(app)
+    app.add_middleware(BodyLimit)
     for module in (memos, memo_actions, recommendation_actions, reports):
         app.include_router(module.router)
     app.include_router(dashboard.router)  # the HTML pages, left out of OpenAPI

@@ -7,12 +7,12 @@ forbidden) and only relaxes its date; `command(...)` builds the domain command i
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
 from api.problems import ProblemError, field_of
+from domain.dates import BusinessDate
 from domain.followup import StatusUpdate
 from domain.memo_followup import Publish
 from domain.recommendation import (
@@ -53,20 +53,20 @@ class ActionPlanBody(SubmitActionPlan):
     """An action plan: `plan` (responsible official, target completion, milestones) and
     the date its letter was received."""
 
-    received_on: date | None = today_default()  # type: ignore[assignment]
+    received_on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
 class ReviewBody(Review):
     """Accept or dispute a recommendation's response or action plan. Accepting a
     non-concurrence closes it as `closure_reason` with a `justification`."""
 
-    reviewed_on: date | None = today_default()  # type: ignore[assignment]
+    reviewed_on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
 class StatusUpdateBody(StatusUpdate):
     """A status update on an accepted action plan."""
 
-    received_on: date | None = today_default()  # type: ignore[assignment]
+    received_on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
 class ExtensionRequestBody(RequestExtension):
@@ -74,7 +74,7 @@ class ExtensionRequestBody(RequestExtension):
     `action_plan`, `revision`, `status_update`, `target_completion` or
     `milestone:TITLE`)."""
 
-    requested_on: date | None = today_default()  # type: ignore[assignment]
+    requested_on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
 class ExtensionDecisionBody(DecideExtension):
@@ -82,35 +82,35 @@ class ExtensionDecisionBody(DecideExtension):
 
     request_id: int | None = Field(default=None, ge=1,  # type: ignore[assignment]
                                    description="optional; must match the path if given")
-    decided_on: date | None = today_default()  # type: ignore[assignment]
+    decided_on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
 class HoldBody(PlaceHold):
     """Put a recommendation, or the whole memo, on hold: its clocks stop."""
 
-    on: date | None = today_default()  # type: ignore[assignment]
+    on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
 class ResumeBody(LiftHold):
     """Lift a hold: open due dates move by the days on hold."""
 
-    on: date | None = today_default()  # type: ignore[assignment]
+    on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
 class CloseBody(Close):
     """Close a recommendation for a reason; `implemented` and `alternate_action` need
     evidence."""
 
-    closed_on: date | None = today_default()  # type: ignore[assignment]
+    closed_on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
 class ReopenBody(Reopen):
     """Reopen a closed recommendation (and its memo)."""
 
-    on: date | None = today_default()  # type: ignore[assignment]
+    on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
 class PublishBody(Publish):
     """Record a publication of the memo (`summary` or `redacted_memo`)."""
 
-    published_on: date | None = today_default()  # type: ignore[assignment]
+    published_on: BusinessDate | None = today_default()  # type: ignore[assignment]

@@ -3,7 +3,9 @@
 A validator's rejection (an ApplicationError named after the domain error) becomes 409
 for an `InvalidTransition` (the action is not allowed in the current state) and 422 for
 any other rejection (the values are wrong); `field` is the command's field the message
-starts with, when it starts with one (`reason: a dispute needs a reason`).
+starts with, when it starts with one (`reason: a dispute needs a reason`). Temporal
+refusing the request itself (too large, invalid) is the client's mistake too (413, 422);
+only Temporal being unreachable or failing is 503.
 """
 
 from __future__ import annotations
@@ -63,4 +65,14 @@ async def call_workflow(ctx: AppContext, memo_id: str,
         if error.status is RPCStatusCode.NOT_FOUND:
             raise ProblemError(409, finished or f"{memo_id}: the memo takes no more actions "
                                "(its workflow has finished)") from None
-        raise ProblemError(503, f"{memo_id}: Temporal error: {error.message}") from None
+        raise rpc_problem(memo_id, error) from None
+
+
+def rpc_problem(memo_id: str, error: RPCError) -> ProblemError:
+    """Temporal's refusal as a problem: 413/422 when the request is at fault, else 503."""
+    if error.status is RPCStatusCode.RESOURCE_EXHAUSTED and "larger than" in error.message:
+        return ProblemError(413, f"{memo_id}: the request is too large for Temporal: "
+                            f"{error.message}", field="body")
+    if error.status is RPCStatusCode.INVALID_ARGUMENT:
+        return ProblemError(422, f"{memo_id}: Temporal refused the request: {error.message}")
+    return ProblemError(503, f"{memo_id}: Temporal error: {error.message}")

@@ -13,12 +13,14 @@ from temporalio.service import RPCError
 import starter
 from activities.deadlines import today_in
 from api.access import StoredMemo, memo_access
-from api.calls import call_workflow
+from api.calls import call_workflow, rpc_problem
 from api.context import context_of
 from api.models import LiveMemo, MemoOutcome, MemoPage
 from api.problems import READ_PROBLEMS, WRITE_PROBLEMS, ProblemError, problem_doc
 from api.tokens import CurrentPrincipal, Office, Principal, Readers, allow, component_filter
+from domain.dates import check_issue_date
 from domain.deadlines import check_time_zone
+from domain.errors import DomainError
 from domain.memo import MemoSpec, MemoState
 from domain.views import MemoView, view_of_state
 from domain.vocabulary import MemoStatus
@@ -115,6 +117,10 @@ async def issue_memo(
     except ValueError as error:
         raise ProblemError(422, f"time_zone: {error}", field="time_zone") from None
     try:
+        check_issue_date(spec.issued_on, today_in(spec.time_zone), spec.time_zone)
+    except DomainError as error:
+        raise ProblemError(422, str(error), field="issued_on") from None
+    try:
         spec = starter.resolve_due_date(spec)
     except (ValueError, OverflowError) as error:  # a window past the end of the calendar
         raise ProblemError(422, f"response_window: no due date: {error}",
@@ -127,7 +133,7 @@ async def issue_memo(
         raise ProblemError(409, f"memo {spec.memo_id} already exists; nothing changed",
                            field="memo_id") from None
     except RPCError as error:
-        raise ProblemError(503, f"{spec.memo_id}: Temporal error: {error.message}") from None
+        raise rpc_problem(spec.memo_id, error) from None
     deadline = time.monotonic() + STORE_WAIT_SECONDS
     while time.monotonic() < deadline:  # answer with the stored view once it is recorded
         with ctx.session() as session:

@@ -12,10 +12,12 @@ dotted path such as `responses.0.rationale`, or null). Status codes:
 - 409 the action is not allowed in the current state (a domain `InvalidTransition`:
   answering a recommendation twice, closing a closed one, a memo id already issued, a
   recommendation whose workflow has finished);
+- 413 a request body over the document limit (`domain.limits.MAX_DOCUMENT_BYTES`),
+  refused before it is parsed (see api.limits);
 - 422 invalid input: a body, path or query parameter failing validation, or a domain
   rule rejecting the values (a date before the response, an unknown clock...);
 - 503 Temporal or the reports module is unavailable.
-Bad input is never a 500.
+Bad input is never a 500, nor a 503.
 """
 
 from __future__ import annotations
@@ -39,13 +41,15 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Content too large",
     422: "Invalid input",
     500: "Internal server error",
     503: "Service unavailable",
 }
 SLUGS = {
     401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
-    409: "conflict", 422: "invalid-input", 500: "internal-error", 503: "unavailable",
+    409: "conflict", 413: "too-large", 422: "invalid-input", 500: "internal-error",
+    503: "unavailable",
 }
 
 
@@ -100,6 +104,7 @@ WRITE_PROBLEMS: dict[int | str, dict[str, Any]] = {
     **READ_PROBLEMS,
     403: problem_doc("this token's role may not do this"),
     409: problem_doc("not allowed in the current state"),
+    413: problem_doc("the request body is larger than the limit"),
     422: problem_doc("the body or a parameter is invalid, or a rule rejects it; "
                          "`field` names the input at fault"),
     503: problem_doc("Temporal is unreachable"),
@@ -144,7 +149,8 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"no route {request.method} {request.url.path}"
-    return problem_response(exc.status_code, detail, headers=exc.headers)
+    field = "body" if exc.status_code == 413 else None
+    return problem_response(exc.status_code, detail, field=field, headers=exc.headers)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

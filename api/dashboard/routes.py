@@ -3,7 +3,7 @@
 | route                                 | what                                            |
 |---------------------------------------|-------------------------------------------------|
 | `GET  /dashboard/login`               | the sign-in form (paste a token)                |
-| `POST /dashboard/login`               | check the token, set the cookie                 |
+| `POST /dashboard/login`               | check the token, set the cookie (same origin)   |
 | `POST /dashboard/logout`              | forget the cookie                               |
 | `GET  /dashboard`                     | overdue table (filters), aging and concurrence  |
 | `GET  /dashboard/memos/{memo_id}`     | one memo, its recommendations and timelines     |
@@ -31,6 +31,7 @@ from api.dashboard.session import (
     form_fields,
     page,
     principal_of,
+    proven_same_origin,
     remember,
     safe_next,
     same_origin,
@@ -94,8 +95,9 @@ async def login_form(request: Request) -> Response:
 
 @router.post("/login")
 async def login(request: Request) -> Response:
-    if not same_origin(request):
-        return error_page(None, 403, "sign-in from another site refused")
+    if not proven_same_origin(request):
+        return error_page(None, 403, "sign-in refused: the request must come from this "
+                          "site (an Origin or Referer header of this origin)")
     fields = await form_fields(request)
     target = safe_next(fields.get("next"))
     token = fields.get("token", "").strip()

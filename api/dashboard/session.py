@@ -120,6 +120,23 @@ def same_origin(request: Request) -> bool:
     return parts.netloc == host and parts.scheme in ("http", "https")
 
 
+def own_origin(request: Request) -> str:
+    """This request's own origin, `scheme://host[:port]`, as a browser would send it."""
+    return f"{request.url.scheme}://{request.headers.get('host', '')}"
+
+
+def proven_same_origin(request: Request) -> bool:
+    """A request that proves it comes from this site: its `Origin` header is the
+    request's own origin or, without one, its `Referer` is a page of this origin.
+    Neither header, `Origin: null` or another site's: not proven (sign-in needs it)."""
+    mine = own_origin(request)
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return origin == mine
+    referer = request.headers.get("referer")
+    return referer is not None and (referer == mine or referer.startswith(mine + "/"))
+
+
 async def form_fields(request: Request) -> dict[str, str]:
     """An application/x-www-form-urlencoded body (small) as its first value per name."""
     body = await request.body()

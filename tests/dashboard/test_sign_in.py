@@ -9,7 +9,10 @@ from tests.api.support import ICE_MEMO, Api
 
 
 def anonymous(api: Api) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=api.url, timeout=30.0, follow_redirects=False)
+    """A client without a session that posts forms as a browser on this site does (with
+    an `Origin` header of the dashboard's own origin)."""
+    return httpx.AsyncClient(base_url=api.url, timeout=30.0, follow_redirects=False,
+                             headers={"Origin": api.url})
 
 
 async def test_pages_need_a_valid_token_and_sign_in_refuses_bad_ones(api: Api) -> None:
@@ -65,3 +68,32 @@ async def test_memo_text_is_escaped_and_pages_stay_out_of_openapi(api: Api) -> N
         assert period.text.startswith("date_from,date_to,component,open_at_start,")
     paths = (await api["office"].get("/openapi.json")).json()["paths"]
     assert not [path for path in paths if path.startswith("/dashboard")]
+
+
+async def test_sign_in_needs_proof_it_comes_from_this_site(api: Api) -> None:
+    _, token = api.new_token("manager")
+    own = api.url  # http://127.0.0.1:PORT
+    refused = [
+        {},  # neither Origin nor Referer
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Origin": own.replace("http://", "https://")},
+        {"Origin": own + ".evil.example"},
+        {"Referer": "https://evil.example/dashboard/login"},
+        {"Referer": own + ".evil.example/dashboard/login"},
+        {"Origin": "https://evil.example", "Referer": own + "/dashboard/login"},
+    ]
+    async with httpx.AsyncClient(base_url=api.url, timeout=30.0,
+                                 follow_redirects=False) as client:
+        for headers in refused:
+            response = await client.post("/dashboard/login", data={"token": token},
+                                         headers=headers)
+            assert response.status_code == 403, headers
+            assert COOKIE not in response.cookies, headers
+            assert "must come from this site" in response.text, headers
+        for headers in ({"Origin": own}, {"Referer": own + "/dashboard/login?next=%2F"}):
+            response = await client.post("/dashboard/login", data={"token": token},
+                                         headers=headers)
+            assert response.status_code == 303, headers
+            assert response.headers["location"] == "/dashboard", headers
+            assert COOKIE in response.cookies, headers
