@@ -172,7 +172,7 @@ class RectrackActivities(NoticeDelivery):
     async def plan_deadline(self, request: PlanRequest) -> DeadlinePlan:
         if request.notice_hour is None:
             request = request.model_copy(update={"notice_hour": self._settings.notice_hour})
-        with _unplannable("the response deadline"):
+        with _unplannable(f"the response deadline {request.due_on}"):
             return deadline_plan(request)
 
     @activity.defn(name="plan_clocks")
@@ -186,6 +186,6 @@ def _unplannable(what: str) -> Iterator[None]:
     """A date the calendar cannot reach fails the same way on every retry: say so once."""
     try:
         yield
-    except (ValueError, OverflowError) as err:
+    except (ValueError, OverflowError, LookupError) as err:  # LookupError: unknown zone
         raise ApplicationError(f"cannot plan reminders for {what}: {err}",
                                type="UnplannableDeadline", non_retryable=True) from err

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from activities.models import ClockPlan, ClocksPlanRequest, DeadlinePlan, PlannedNotice, PlanRequest
 from domain.deadlines import is_federal_business_day
-from domain.ladder import steps_from
+from domain.ladder import LadderStep, steps_from
 from domain.vocabulary import NoticeKind
 
 
@@ -40,17 +40,26 @@ def next_business_day(day: date) -> date:
     return following
 
 
+def _superseded(missed: LadderStep, steps: list[LadderStep], catch_up_day: date) -> bool:
+    """A catch-up is redundant when a regular step of its sort falls due by then."""
+    escalation = missed.kind is NoticeKind.ESCALATION
+    return any(s.on >= missed.on and s.on <= catch_up_day
+               and (s.kind is NoticeKind.ESCALATION) == escalation
+               for s in steps if s is not missed)
+
+
 def deadline_plan(request: PlanRequest) -> DeadlinePlan:
     if request.now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     today = today_in(request.time_zone, request.now)
     notice_time = time(hour=9 if request.notice_hour is None else request.notice_hour)
     catch_up_day = next_business_day(today)
+    steps = steps_from(request.ladder, request.due_on, today, request.limit,
+                       not_before=request.issued_on)
     notices = [
         PlannedNotice(step=step, at=local_instant(
             step.on if step.on >= today else catch_up_day, notice_time, request.time_zone))
-        for step in steps_from(request.ladder, request.due_on, today, request.limit,
-                               not_before=request.issued_on)
+        for step in steps if step.on >= today or not _superseded(step, steps, catch_up_day)
     ]
     overdue_at = local_instant(request.due_on + timedelta(days=1), time(0), request.time_zone)
     return DeadlinePlan(due_on=request.due_on, overdue_at=overdue_at, notices=notices)

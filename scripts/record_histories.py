@@ -13,7 +13,9 @@ import asyncio
 import logging
 import sys
 import tempfile
+import threading
 from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,7 @@ async def _scenarios(client: Client, env: WorkflowEnvironment, queue: str) -> No
         due + timedelta(days=65), (1, Decision.CONCUR), (2, Decision.PARTIALLY_CONCUR),
         (3, Decision.NON_CONCUR)))
     await _follow_up(client, env, queue)
+    await _notice_once(client, env, queue)
     # Last: once a recommendation workflow that ran an activity has completed, the
     # time-skipping server no longer skips time on sleep (temporalio/sdk-java#2392).
     await starter.withdraw_memo(client, "HIST-WITHDRAWN", Withdraw(reason="superseded"))
@@ -162,6 +165,52 @@ async def _follow_up(client: Client, env: WorkflowEnvironment, queue: str) -> No
     await _save(memo, "memo_follow_up_closed")
     for n in (1, 2, 3):
         await _save(rec(n), f"recommendation_follow_up_{n}")
+
+
+class _FlakyReceiver(BaseHTTPRequestHandler):
+    """Answers the first POST with 500 and every later one with 200."""
+
+    posts = 0
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        type(self).posts += 1
+        self.send_response(500 if type(self).posts == 1 else 200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+async def _notice_once(client: Client, env: WorkflowEnvironment, queue: str) -> None:
+    """Notices through the workflow's own attempts (patch notice-once-v1), a catch-up, and
+    a ladder the calendar cannot plan (patch attention-v1)."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _FlakyReceiver)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    hook = {"component": {"name": "Liaison", "webhook":
+                          f"http://127.0.0.1:{httpd.server_address[1]}/notices"}}
+    today = await office_today(env)
+    try:
+        notice = await starter.issue_memo(client, memo_spec("HIST-NOTICE", today,
+                                                            contacts=hook), task_queue=queue)
+        attention = await starter.issue_memo(client, memo_spec(
+            "HIST-ATTENTION", today, ladder={"overdue_every_days": 3_000_000,
+                                             "escalations": []}), task_queue=queue)
+        await sleep_until(env, today + timedelta(days=47))  # 14-day reminder: 500, then 200
+        await starter.record_response(client, "HIST-NOTICE", answer(
+            today + timedelta(days=47), (1, Decision.CONCUR)))
+        await starter.record_response(client, "HIST-ATTENTION", answer(
+            today + timedelta(days=47), (1, Decision.CONCUR), (2, Decision.CONCUR),
+            (3, Decision.CONCUR)))
+        await sleep_until(env, today + timedelta(days=100))  # rec 1's action plan is late
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    await _save(notice, "memo_notice_once")
+    await _save(client.get_workflow_handle(recommendation_workflow_id("HIST-NOTICE", 1)),
+                "recommendation_notice_once")
+    await _save(attention, "memo_attention")
 
 
 async def main() -> None:

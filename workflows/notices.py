@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.models import (
@@ -133,7 +133,8 @@ def unplannable(error: ActivityError) -> str | None:
 
 def _reason(error: ActivityError) -> str:
     cause = error.cause if error.cause is not None else error
-    return str(cause)[:MAX_REASON] or type(cause).__name__
+    message = cause.message if isinstance(cause, FailureError) else str(cause)
+    return message[:MAX_REASON] or type(cause).__name__
 
 
 async def watch_clocks(*, clocks: list[Clock], time_zone: str, issued_on: date | None,

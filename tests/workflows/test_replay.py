@@ -28,7 +28,9 @@ def test_representative_histories_are_saved() -> None:
             "recommendation_withdrawn",
             # recorded after the follow-up phase (patch "follow-up-v1") existed
             "memo_follow_up_closed", "recommendation_follow_up_1",
-            "recommendation_follow_up_2", "recommendation_follow_up_3"} <= names
+            "recommendation_follow_up_2", "recommendation_follow_up_3",
+            # recorded after notice-once-v1 and attention-v1 (issue 7)
+            "memo_notice_once", "recommendation_notice_once", "memo_attention"} <= names
 
 
 @pytest.mark.parametrize("workflow_id", sorted(HISTORY_TEXT))
