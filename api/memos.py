@@ -24,7 +24,13 @@ from domain.errors import DomainError
 from domain.memo import MemoSpec, MemoState
 from domain.views import MemoView, view_of_state
 from domain.vocabulary import MemoStatus
-from store.queries import get_memo_view, list_memo_views, list_timeline
+from store.queries import (
+    StoredMemoView,
+    get_memo_view,
+    list_memo_views,
+    list_timeline,
+    state_view,
+)
 from store.tables import EventPublic
 
 router = APIRouter(tags=["memos"])
@@ -65,11 +71,12 @@ async def list_memos(
                     offset=offset)
 
 
-@router.get("/memos/{memo_id}", response_model=MemoView, responses=READ_PROBLEMS,
+@router.get("/memos/{memo_id}", response_model=StoredMemoView, responses=READ_PROBLEMS,
             summary="One memo (from the store)")
-async def show_memo(request: Request, memo: Reader) -> MemoView:
+async def show_memo(request: Request, memo: Reader) -> StoredMemoView:
     """The memo as `rectrack show MEMO_ID --json` prints it: status, due date,
-    `days_late`, `overdue`, counts and each recommendation."""
+    `days_late`, `overdue`, counts and each recommendation, with `attention` (why a
+    clock stopped, or null) on the memo and each recommendation and `needs_attention`."""
     with context_of(request).session() as session:
         view = get_memo_view(session, memo_id=memo.memo_id)
     if view is None:  # pragma: no cover - the lookup just found it
@@ -101,7 +108,7 @@ async def live_memo(request: Request, memo: Reader) -> LiveMemo:
         context_of(request), memo.memo_id,
         lambda client: starter.live_state(client, memo.memo_id),
         finished=f"{memo.memo_id}: the memo's workflow cannot be queried")
-    return LiveMemo(memo=view_of_state(state, today_in(state.spec.time_zone)), state=state)
+    return LiveMemo(memo=state_view(state, today_in(state.spec.time_zone)), state=state)
 
 
 @router.post("/memos", status_code=201, response_model=MemoView, responses=WRITE_PROBLEMS,

@@ -10,12 +10,13 @@ from domain.followup import Hold
 from domain.memo import Extension, MemoState, Publication, RecommendationState
 from domain.recommendation import due_dates
 from domain.views import MemoView
+from store.queries import StoredMemoView
 
 
 class MemoPage(BaseModel):
     """One page of memos, by response due date then memo id."""
 
-    items: list[MemoView]
+    items: list[StoredMemoView]  # with `attention` and `needs_attention`
     total: int = Field(description="memos matching the filters, over all pages")
     limit: int
     offset: int
@@ -49,5 +50,5 @@ class RecommendationOutcome(BaseModel):
 class LiveMemo(BaseModel):
     """A memo asked of its workflow (not the store): the view and the full live state."""
 
-    memo: MemoView
+    memo: StoredMemoView  # with the attention fields, as GET /memos/{id}
     state: MemoState

@@ -26,10 +26,10 @@ from cli import render
 from cli.errors import BadInput, CliError
 from cli.files import load_memo, load_response, validate
 from domain.memo import GrantExtension, RecordResponse, Withdraw
-from domain.views import MemoView, view_of_state
+from domain.views import MemoView
 from settings import Settings, temporal_connect_config
 from store.db import create_tables, make_engine
-from store.queries import get_memo_view, list_memo_views, list_timeline
+from store.queries import get_memo_view, list_memo_views, list_timeline, state_view
 from store.tables import EventPublic, Memo
 
 Handler = Callable[[argparse.Namespace, Settings], Awaitable[int]]
@@ -214,7 +214,7 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         client = await _client()
         state = await _call_workflow(args.memo_id,
                                      lambda: starter.live_state(client, args.memo_id))
-        view: MemoView | None = view_of_state(state, today_in(state.spec.time_zone))
+        view: MemoView | None = state_view(state, today_in(state.spec.time_zone))
     else:
         view = _stored_view(settings, args.memo_id)
     if view is None:

@@ -1,4 +1,8 @@
-"""Human-readable output: plain aligned tables, nothing fancy."""
+"""Human-readable output: plain aligned tables, nothing fancy.
+
+A view read from the store (`StoredMemoView`) also says when the memo needs attention:
+a clock stopped on a failure no retry can fix, which must never go unnoticed.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from domain.views import MemoView
+from store.queries import StoredMemoView
 from store.tables import EventPublic
 
 
@@ -39,12 +44,18 @@ def memo_detail(view: MemoView) -> str:
         f"  received on    {view.response_received_on or '-'}",
         f"  responses      {c.concurred} concurred, {c.partially_concurred} partially "
         f"concurred, {c.non_concurred} non-concurred, {c.awaiting} awaiting",
-        "",
     ]
+    if isinstance(view, StoredMemoView) and view.needs_attention:
+        head += [f"  NEEDS ATTENTION {reason}" for reason in view.attention_reasons]
+    head.append("")
     rows = [(r.number, r.response, r.received_on or "-", r.days_late, r.implementation,
              r.closure_reason or "-", _short(r.text)) for r in view.recommendations]
     headers = ("#", "RESPONSE", "RECEIVED", "DAYS LATE", "IMPLEMENTATION", "CLOSURE", "TEXT")
     return "\n".join(head) + table(headers, rows)
+
+
+def _attention_mark(view: MemoView) -> str:
+    return "NEEDS ATTENTION" if isinstance(view, StoredMemoView) and view.needs_attention else ""
 
 
 def memo_list(views: Sequence[MemoView]) -> str:
@@ -52,8 +63,9 @@ def memo_list(views: Sequence[MemoView]) -> str:
         return "no memos match"
     rows = [(v.memo_id, v.component, v.status, v.response_due_on,
              "yes" if v.overdue else "no", v.days_late,
-             f"{v.counts.awaiting}/{len(v.recommendations)}") for v in views]
-    headers = ("MEMO", "COMPONENT", "STATUS", "DUE", "OVERDUE", "DAYS LATE", "AWAITING")
+             f"{v.counts.awaiting}/{len(v.recommendations)}", _attention_mark(v)) for v in views]
+    headers = ("MEMO", "COMPONENT", "STATUS", "DUE", "OVERDUE", "DAYS LATE", "AWAITING",
+               "ATTENTION")
     return table(headers, rows)
 
 
@@ -161,4 +173,5 @@ _DETAILS: dict[str, Callable[[Mapping[str, Any], int | None], str]] = {
     "recommendation_closed": _closed,
     "recommendation_reopened": lambda d, _n: _join(d.get("reason")),
     "published": lambda d, _n: _join(d.get("kind"), d.get("uri")),
+    "attention_needed": lambda d, _n: _join(d.get("attention") or d.get("reason")),
 }

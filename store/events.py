@@ -115,7 +115,7 @@ def memo_fields(state: MemoState) -> dict[str, Any]:
         "withdrawn_reason": state.withdrawn_reason,
         "publication_due_on": state.publication_due_on, "on_hold": state.hold is not None,
         "summary_published_on": min(summaries) if summaries else None,
-        "case_officer": case_officer(state),
+        "case_officer": case_officer(state), "attention": state.attention,
     }
 
 
@@ -162,7 +162,7 @@ def recommendation_fields(rec: RecommendationState) -> dict[str, Any]:
         "on_hold": rec.hold is not None, "closed_on": rec.closed_on,
         "closure_justification": rec.closure_justification,
         "evidence_count": len(rec.evidence), "resolved_on": rec.resolved_on,
-        "detail": rec.model_dump(mode="json"),
+        "attention": rec.attention, "detail": rec.model_dump(mode="json"),
     }
 
 

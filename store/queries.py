@@ -2,12 +2,16 @@
 
 `overdue` and `days_late` are not stored: they are derived by `domain.views.memo_view`
 from today's date in each memo's office time zone (or a fixed `today` when given).
+
+The views read from the store are `StoredMemoView`s: the domain's `MemoView` plus the
+attention state the store projects (`attention` on the memo and on each recommendation,
+and `needs_attention` when either is set), so that nothing that stopped does so silently.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -15,8 +19,8 @@ from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from activities.deadlines import today_in
-from domain.memo import RecommendationState
-from domain.views import MemoFacts, MemoView, memo_view
+from domain.memo import MemoState, RecommendationState
+from domain.views import MemoFacts, MemoView, RecommendationView, memo_view, view_of_state
 from domain.vocabulary import (
     ClosureReason,
     EventKind,
@@ -29,6 +33,26 @@ from domain.vocabulary import (
 from store.tables import Delivery, DeliveryPublic, Event, EventPublic, Memo, Recommendation
 
 AWAITING = MemoStatus.AWAITING_RESPONSE.value
+
+
+class StoredRecommendationView(RecommendationView):
+    attention: str | None = None  # why its clocks stopped; None while all is well
+
+
+class StoredMemoView(MemoView):
+    """A memo view from the store, with its attention state."""
+
+    attention: str | None = None  # why the memo's own clocks stopped
+    # The memo's own attention or any of its recommendations' is set.
+    needs_attention: bool = False
+    recommendations: list[StoredRecommendationView]  # type: ignore[assignment]
+
+    @property
+    def attention_reasons(self) -> list[str]:
+        """One line per stopped clock: the memo's, then each recommendation's (`#N: ...`)."""
+        reasons = [self.attention] if self.attention else []
+        return reasons + [f"#{r.number}: {r.attention}" for r in self.recommendations
+                          if r.attention]
 
 
 def recommendation_state(row: Recommendation) -> RecommendationState:
@@ -48,18 +72,37 @@ def recommendation_state(row: Recommendation) -> RecommendationState:
     )
 
 
-def view_from_rows(memo: Memo, recs: Sequence[Recommendation], today: date) -> MemoView:
+def view_from_rows(memo: Memo, recs: Sequence[Recommendation], today: date) -> StoredMemoView:
     facts = MemoFacts(
         memo_id=memo.memo_id, title=memo.title, office=memo.office, component=memo.component,
         status=MemoStatus(memo.status), issued_on=memo.issued_on,
         response_due_on=memo.response_due_on,
     )
-    return memo_view(facts, [recommendation_state(r) for r in recs], today)
+    view = memo_view(facts, [recommendation_state(r) for r in recs], today)
+    return with_attention(view, memo.attention, {r.number: r.attention for r in recs})
+
+
+def with_attention(view: MemoView, attention: str | None,
+                   rec_attention: Mapping[int, str | None]) -> StoredMemoView:
+    """`view` with the memo's `attention` and each recommendation's (by number)."""
+    recs = [StoredRecommendationView(**dict(r), attention=rec_attention.get(r.number))
+            for r in view.recommendations]
+    values = {name: getattr(view, name) for name in MemoView.model_fields
+              if name != "recommendations"}
+    return StoredMemoView(**values, recommendations=recs, attention=attention,
+                          needs_attention=bool(attention) or any(r.attention for r in recs))
+
+
+def state_view(state: MemoState, today: date) -> StoredMemoView:
+    """The view of a memo workflow's live state, with the same attention fields as the
+    store's (so `show --live --json` prints what `show --json` does)."""
+    return with_attention(view_of_state(state, today), state.attention,
+                          {r.number: r.attention for r in state.recommendations})
 
 
 def get_memo_view(
     session: Session, *, memo_id: str, today: date | None = None
-) -> MemoView | None:
+) -> StoredMemoView | None:
     """The full view of one memo, or None if the store has no such memo."""
     memo = session.get(Memo, memo_id)
     if memo is None:
@@ -86,14 +129,20 @@ def list_memo_views(
     overdue: bool | None = None,
     component: str | None = None,
     status: str | None = None,
+    needs_attention: bool | None = None,
     today: date | None = None,
-) -> list[MemoView]:
+) -> list[StoredMemoView]:
     """Memo views sorted by response_due_on then memo_id, optionally filtered.
 
     `overdue=True` keeps memos awaiting a response whose due date is before today in
-    their office time zone; `overdue=False` keeps all the others.
+    their office time zone; `overdue=False` keeps all the others. `needs_attention=True`
+    keeps the memos whose own attention, or one of whose recommendations', is set.
     """
     conditions: list[ColumnElement[bool]] = []
+    if needs_attention is not None:
+        flagged = or_(col(Memo.attention).is_not(None), col(Memo.memo_id).in_(
+            select(Recommendation.memo_id).where(col(Recommendation.attention).is_not(None))))
+        conditions.append(flagged if needs_attention else ~flagged)
     if component is not None:
         conditions.append(col(Memo.component) == component)
     if status is not None:
@@ -122,7 +171,7 @@ def list_memo_views(
         recs_by_memo[rec.memo_id].append(rec)
 
     todays: dict[str, date] = {}
-    views: list[MemoView] = []
+    views: list[StoredMemoView] = []
     for memo in memos:
         memo_today = today
         if memo_today is None:

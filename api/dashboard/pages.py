@@ -14,8 +14,14 @@ from api.dashboard.session import workflow_url
 from api.tokens import Principal
 from cli.render import event_detail
 from domain.memo import RecommendationState
-from domain.views import MemoView, RecommendationView
-from store.queries import get_memo_view, list_timeline, recommendation_state
+from store.queries import (
+    StoredMemoView,
+    StoredRecommendationView,
+    get_memo_view,
+    list_memo_views,
+    list_timeline,
+    recommendation_state,
+)
 from store.report_models import OverdueItem
 from store.reports import aging_buckets, concurrence_rates, overdue_items
 from store.tables import EventPublic, Memo, Recommendation
@@ -66,6 +72,12 @@ class Overview:
     charts: tuple[Chart, Chart]
     components: list[str]
     case_officers: list[str]
+    # Memos a stopped clock waits on (their own or a recommendation's attention is set).
+    attention: list[StoredMemoView]
+
+    @property
+    def attention_ids(self) -> set[str]:
+        return {view.memo_id for view in self.attention}
 
 
 def _distinct(session: Session, column: Any, who: Principal) -> list[str]:
@@ -88,9 +100,13 @@ def overview(session: Session, who: Principal, filters: Filters) -> Overview:
             for item in items[:PAGE_SIZE]]
     charts = (aging_chart(aging_buckets(session, component=filters.component)),
               concurrence_chart(concurrence_rates(session, component=filters.component)))
+    attention = [view for view in list_memo_views(session, needs_attention=True,
+                                                  component=filters.component)
+                 if who.may_see(view.component)]
     return Overview(rows=rows, has_more=len(items) > PAGE_SIZE, charts=charts,
                     components=_distinct(session, col(Memo.component), who),
-                    case_officers=_distinct(session, col(Memo.case_officer), who))
+                    case_officers=_distinct(session, col(Memo.case_officer), who),
+                    attention=attention)
 
 
 # -- one memo ---------------------------------------------------------------------------------
@@ -105,7 +121,7 @@ class TimelineEntry:
 
 @dataclass(frozen=True)
 class RecommendationPage:
-    view: RecommendationView
+    view: StoredRecommendationView
     state: RecommendationState
     timeline: list[TimelineEntry]
     workflow_url: str
@@ -122,7 +138,7 @@ class RecommendationPage:
 
 @dataclass(frozen=True)
 class MemoPage:
-    view: MemoView
+    view: StoredMemoView
     case_officer: str | None
     on_hold: bool
     timeline: list[TimelineEntry]
