@@ -20,6 +20,8 @@ RECOMMENDATION_WORKFLOW = "RecommendationWorkflow"
 NOTICE_ONCE_PATCH = "notice-once-v1"
 # A deterministic planning failure sets the `attention` state instead of failing the run.
 ATTENTION_PATCH = "attention-v1"
+# Recommendation update handlers refuse acts dated before the memo's issue date.
+DATE_BOUNDS_PATCH = "date-bounds-v1"
 
 
 def memo_workflow_id(memo_id: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.vocabulary import ClosureReason, EventKind, Implementation
     from workflows.inputs import (
         ACTIVITY_TIMEOUT,
+        DATE_BOUNDS_PATCH,
         FOLLOW_UP_PATCH,
         RECOMMENDATION_WORKFLOW,
         RECORD_RETRY,
@@ -140,20 +141,20 @@ class RecommendationWorkflow:
     @workflow.update
     async def submit_action_plan(self, cmd: rules.SubmitActionPlan) -> RecommendationState:
         new_state, events = attempt(lambda: rules.submit_action_plan(
-            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
+            self.state, cmd, issued_on=self._issued_on(handler=True)))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @submit_action_plan.validator
     def _check_action_plan(self, cmd: rules.SubmitActionPlan) -> None:
         attempt(lambda: rules.submit_action_plan(
-            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
+            self.state, cmd, issued_on=self._issued_on()))
 
     @workflow.update
     async def review(self, cmd: rules.Review) -> RecommendationState:
         new_state, events = attempt(lambda: rules.review(
             self.state, cmd, self._policy(),
-            issued_on=self.context.issued_on if self.context else None))
+            issued_on=self._issued_on(handler=True)))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
@@ -161,14 +162,14 @@ class RecommendationWorkflow:
     def _check_review(self, cmd: rules.Review) -> None:
         attempt(lambda: rules.review(
             self.state, cmd, self._policy(),
-            issued_on=self.context.issued_on if self.context else None))
+            issued_on=self._issued_on()))
 
     @workflow.update
     async def submit_status_update(self, cmd: StatusUpdate) -> RecommendationState:
         new_state, events = attempt(
             lambda: rules.submit_status_update(
                 self.state, cmd, self._policy(),
-                issued_on=self.context.issued_on if self.context else None))
+                issued_on=self._issued_on(handler=True)))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
@@ -176,43 +177,43 @@ class RecommendationWorkflow:
     def _check_status_update(self, cmd: StatusUpdate) -> None:
         attempt(lambda: rules.submit_status_update(
             self.state, cmd, self._policy(),
-            issued_on=self.context.issued_on if self.context else None))
+            issued_on=self._issued_on()))
 
     @workflow.update
     async def request_extension(self, cmd: rules.RequestExtension) -> RecommendationState:
         new_state, events = attempt(lambda: rules.request_extension(
-            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
+            self.state, cmd, issued_on=self._issued_on(handler=True)))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @request_extension.validator
     def _check_request_extension(self, cmd: rules.RequestExtension) -> None:
         attempt(lambda: rules.request_extension(
-            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
+            self.state, cmd, issued_on=self._issued_on()))
 
     @workflow.update
     async def decide_extension(self, cmd: rules.DecideExtension) -> RecommendationState:
         new_state, events = attempt(lambda: rules.decide_extension(
-            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
+            self.state, cmd, issued_on=self._issued_on(handler=True)))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @decide_extension.validator
     def _check_decide_extension(self, cmd: rules.DecideExtension) -> None:
         attempt(lambda: rules.decide_extension(
-            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
+            self.state, cmd, issued_on=self._issued_on()))
 
     @workflow.update
     async def place_hold(self, cmd: rules.PlaceHold) -> RecommendationState:
         new_state, events = attempt(lambda: rules.place_hold(
-            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
+            self.state, cmd, issued_on=self._issued_on(handler=True)))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @place_hold.validator
     def _check_place_hold(self, cmd: rules.PlaceHold) -> None:
         attempt(lambda: rules.place_hold(
-            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
+            self.state, cmd, issued_on=self._issued_on()))
 
     @workflow.update
     async def lift_hold(self, cmd: rules.LiftHold) -> RecommendationState:
@@ -227,20 +228,20 @@ class RecommendationWorkflow:
     @workflow.update
     async def close(self, cmd: rules.Close) -> RecommendationState:
         new_state, events = attempt(lambda: rules.close(
-            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
+            self.state, cmd, issued_on=self._issued_on(handler=True)))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
     @close.validator
     def _check_close(self, cmd: rules.Close) -> None:
         attempt(lambda: rules.close(
-            self.state, cmd, issued_on=self.context.issued_on if self.context else None))
+            self.state, cmd, issued_on=self._issued_on()))
 
     @workflow.update
     async def reopen(self, cmd: rules.Reopen) -> RecommendationState:
         new_state, events = attempt(lambda: rules.reopen(
             self.state, cmd, self._policy(),
-            issued_on=self.context.issued_on if self.context else None))
+            issued_on=self._issued_on(handler=True)))
         await self._commit(new_state, events)
         return new_state  # its own result, not a concurrent update's
 
@@ -248,9 +249,19 @@ class RecommendationWorkflow:
     def _check_reopen(self, cmd: rules.Reopen) -> None:
         attempt(lambda: rules.reopen(
             self.state, cmd, self._policy(),
-            issued_on=self.context.issued_on if self.context else None))
+            issued_on=self._issued_on()))
 
     # -- internals ----------------------------------------------------------------------
+
+    def _issued_on(self, *, handler: bool = False) -> date | None:
+        """The memo's issue date: no later act may be dated before it. An update handler
+        applies it only under date-bounds-v1, since histories recorded before it may
+        hold earlier dates and must replay as they ran (validators are not replayed)."""
+        if self.context is None:
+            return None
+        if handler and not workflow.patched(DATE_BOUNDS_PATCH):
+            return None
+        return self.context.issued_on
 
     def _policy(self) -> FollowUpPolicy:
         if self.context is None:

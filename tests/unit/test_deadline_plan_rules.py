@@ -106,12 +106,13 @@ def test_today_is_the_office_date_not_the_utc_date() -> None:
     assert [n.step.on for n in later.notices] == [date(2022, 11, 15), date(2022, 11, 22)]
 
 
-def test_a_late_entered_memo_plans_the_catch_up_then_upcoming_notices() -> None:
+def test_a_late_entered_memo_holds_its_catch_up_for_the_next_business_day() -> None:
+    # Entered Monday 2023-01-30: the catch-up waits for Tuesday 09:00 New York, when the
+    # regular overdue notice of 2023-01-31 says what the missed one of 01-24 would have.
     result = plan(date(2022, 11, 29), now=utc(2023, 1, 30, 15), limit=1)
-    assert [(n.step.kind.value, n.step.on) for n in result.notices] == [
-        ("overdue", date(2023, 1, 24)),
-        ("escalation", date(2023, 1, 28)),
-        ("overdue", date(2023, 1, 31)),
+    assert [(n.step.kind.value, n.step.on, n.at) for n in result.notices] == [
+        ("escalation", date(2023, 1, 28), utc(2023, 1, 31, 14)),
+        ("overdue", date(2023, 1, 31), utc(2023, 1, 31, 14)),
     ]
 
 
