@@ -48,7 +48,7 @@ async def flag_attention(stack: Stack, memo_id: str, reason: str, *,
 
 
 async def _started_rec_state(stack: Stack, memo_id: str, number: int,
-                             within: float = 10.0) -> RecommendationState:
+                             within: float = 30.0) -> RecommendationState:
     """The recommendation's live state, once the memo has started its workflow."""
     for _ in range(int(within / 0.1)):
         try:
