@@ -49,7 +49,7 @@ with workflow.unsafe.imports_passed_through():
         recommendation_workflow_id,
     )
     from workflows.memo_deadline import ResponseDeadline
-    from workflows.notices import clock_notice_key, deliver, watch_clocks
+    from workflows.notices import attention_change, clock_notice_key, deliver, watch_clocks
     from workflows.rejections import attempt
 
 # The widest UTC offset in use (+14:00): no office anywhere has a later calendar date.
@@ -262,11 +262,10 @@ class MemoWorkflow(ResponseDeadline):
 
     async def _set_attention(self, reason: str | None) -> None:
         """Show (or clear) why this memo's clocks stopped: recorded, never retried."""
-        if self.state.attention == reason:
-            return
-        kind = EventKind.ATTENTION_NEEDED if reason else EventKind.ATTENTION_CLEARED
-        await self._commit(self.state.model_copy(update={"attention": reason}), [DomainEvent(
-            kind=kind, data={"reason": reason or self.state.attention})], replan=False)
+        event = attention_change(self.state.attention, reason, [])
+        if event is not None:
+            await self._commit(self.state.model_copy(update={"attention": reason}), [event],
+                               replan=False)
 
     async def _send_clock_notice(self, clock: Clock, planned: PlannedNotice) -> None:
         step, spec = planned.step, self.state.spec

@@ -31,6 +31,8 @@ with workflow.unsafe.imports_passed_through():
         RecordResult,
     )
     from domain.clocks import Clock
+    from domain.memo import DomainEvent
+    from domain.vocabulary import EventKind
     from workflows.inputs import (
         ACTIVITY_TIMEOUT,
         ATTENTION_PATCH,
@@ -119,6 +121,15 @@ async def _deliver_with_activity_retries(requests: list[NoticeRequest]) -> bool:
 
 def clock_notice_key(clock: Clock, notice: PlannedNotice) -> str:
     return f"{clock.name}/{notice.step.key}"
+
+
+def attention_change(current: str | None, reason: str | None,
+                     numbers: list[int]) -> DomainEvent | None:
+    """The event that sets (a reason) or clears (None) the attention state, if it changes."""
+    if current == reason:
+        return None
+    kind = EventKind.ATTENTION_NEEDED if reason else EventKind.ATTENTION_CLEARED
+    return DomainEvent(kind=kind, numbers=numbers, data={"reason": reason or current})
 
 
 def unplannable(error: ActivityError) -> str | None:

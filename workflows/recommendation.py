@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
         RecommendationStart,
         memo_workflow_id,
     )
-    from workflows.notices import clock_notice_key, deliver, watch_clocks
+    from workflows.notices import attention_change, clock_notice_key, deliver, watch_clocks
     from workflows.rejections import attempt
 
 
@@ -298,12 +298,10 @@ class RecommendationWorkflow:
 
     async def _set_attention(self, reason: str | None) -> None:
         """Show (or clear) why this recommendation's clocks stopped."""
-        if self.state.attention == reason:
-            return
-        kind = EventKind.ATTENTION_NEEDED if reason else EventKind.ATTENTION_CLEARED
-        await self._commit(self.state.model_copy(update={"attention": reason}), [DomainEvent(
-            kind=kind, numbers=[self.state.number],
-            data={"reason": reason or self.state.attention})], replan=False)
+        event = attention_change(self.state.attention, reason, [self.state.number])
+        if event is not None:
+            await self._commit(self.state.model_copy(update={"attention": reason}), [event],
+                               replan=False)
 
     async def _report(self) -> None:
         memo = workflow.get_external_workflow_handle(memo_workflow_id(self.memo_id))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from temporalio.testing import ActivityEnvironment
@@ -63,6 +65,23 @@ class WebhookServer:
 
     def answer(self, *codes: int) -> None:
         self.script.extend(codes)
+
+
+@contextlib.contextmanager
+def webhook_server() -> Iterator[WebhookServer]:
+    """A scripted receiver on 127.0.0.1 (a free port), shut down on exit."""
+    state = WebhookServer()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), webhook_handler(state))
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/hook"
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield state
+    finally:
+        state.release.set()
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
 
 
 def webhook_handler(server: WebhookServer) -> type[BaseHTTPRequestHandler]:

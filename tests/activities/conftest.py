@@ -9,11 +9,9 @@ Override the server with RECTRACK_TEST_POSTGRES_URL.
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -26,7 +24,7 @@ from sqlmodel import Session
 from activities.activities import RectrackActivities
 from settings import Settings
 from store.db import create_tables, make_engine
-from tests.activities.activity_samples import WebhookServer, webhook_handler
+from tests.activities.activity_samples import WebhookServer, webhook_server
 
 POSTGRES_URL = os.environ.get(
     "RECTRACK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -101,18 +99,8 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def webhook() -> Iterator[WebhookServer]:
-    state = WebhookServer()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), webhook_handler(state))
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/hook"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with webhook_server() as state:
         yield state
-    finally:
-        state.release.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
 
 
 # -- activities -----------------------------------------------------------------------------

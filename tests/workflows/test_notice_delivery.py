@@ -3,10 +3,8 @@ and a deadline the calendar cannot plan shows as `attention`, not as endless ret
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
-from http.server import ThreadingHTTPServer
 
 import pytest
 from sqlmodel import Session
@@ -15,24 +13,15 @@ from temporalio.client import WorkflowExecutionStatus
 import starter
 from domain.vocabulary import Decision, EventKind
 from store.queries import list_deliveries, list_events
-from tests.activities.activity_samples import WebhookServer, webhook_handler
+from tests.activities.activity_samples import WebhookServer, webhook_server
 from tests.workflows.conftest import Stack
 from tests.workflows.scenario import answer, memo_spec, office_today, sleep_until, state_of
 
 
 @pytest.fixture
 def webhook() -> Iterator[WebhookServer]:
-    state = WebhookServer()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), webhook_handler(state))
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/hook"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with webhook_server() as state:
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
 
 
 def contacts(url: str) -> dict[str, dict[str, str]]:
