@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLES := examples/memos/crcl-2022-ice-frd.yaml examples/memos/oig-2024-cbp-hold.yaml
 
-.PHONY: venv test lint run clean
+.PHONY: venv test test-faults lint run clean
 
 venv: $(STAMP)
 
@@ -21,6 +21,12 @@ test: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	$(BIN)/python -m pytest -q
+
+# The full fault suite (issue 7): worker and server kills, receiver and store outages
+# against real processes, ~8 minutes; writes docs/reliability.md. `make test` runs its
+# short version.
+test-faults: venv
+	RECTRACK_FAULTS=full $(BIN)/python -m pytest tests/faults -q
 
 lint: venv
 	$(BIN)/ruff check .
