@@ -55,6 +55,7 @@ class Counts:
     drift: int = 0
     notices: int = 0  # distinct notices accepted by the receiver
     events: int = 0  # events in the store
+    attempts: dict[str, int] = field(default_factory=dict)  # delivery log rows by outcome
     evidence: list[str] = field(default_factory=list)
 
     FAILURES = ("events_lost", "events_duplicated", "notices_lost", "notices_duplicated",
@@ -131,6 +132,12 @@ def _check_stream(counts: Counts, stream: str, stored: list[int], counter: int) 
         counts.note(f"events duplicated: {stream} stored {sorted(stored)}, counter {counter}")
 
 
+def _attempt_outcomes(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT outcome, count(*) FROM delivery GROUP BY outcome"))
+        return {str(outcome): int(n) for outcome, n in rows}
+
+
 def _attempts_logged(engine: Engine, key: str) -> str:
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT attempt, outcome, error FROM delivery WHERE "
@@ -197,6 +204,7 @@ async def measure(client: Client, engine: Engine, receiver: Receiver, memo_ids: 
     for key, tried in (await asyncio.to_thread(retrying_notices, engine)).items():
         counts.notices_retrying += 1
         counts.note(f"notice still retrying after {tried} logged attempts: {key}")
+    counts.attempts = await asyncio.to_thread(_attempt_outcomes, engine)
     accepted = receiver.accepted_keys()
     counts.notices = len(accepted)
     for key, attempts in accepted.items():

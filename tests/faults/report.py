@@ -37,8 +37,9 @@ class PhaseResult:
     def summary(self) -> str:
         failures = self.counts.failures() or "all zero"
         return (f"{self.name}: {self.injected}; {self.memos} memos, {self.counts.notices} "
-                f"notices, {self.counts.events} events; quiet after {self.quiet_after:.0f} s; "
-                f"{self.seconds:.0f} s; {failures}")
+                f"notices, {self.counts.events} events, attempts {self.counts.attempts}, "
+                f"{self.action_errors}/{self.actions} actions failed; quiet after "
+                f"{self.quiet_after:.0f} s; {self.seconds:.0f} s; {failures}")
 
 
 LEDGER: list[PhaseResult] = []
@@ -69,16 +70,25 @@ def render(results: list[PhaseResult], *, started: datetime, seconds: float,
         "workload of memos through `starter.py`, injects its fault, waits for quiescence "
         "and then counts. Every count must be 0.",
         "",
-        "| phase | fault | injected | memos | notices | "
-        + " | ".join(title for title, _ in COLUMNS) + " | quiet after | duration |",
-        "|---|---|---|---|---|" + "---|" * len(COLUMNS) + "---|---|",
+        "| phase | fault | injected | memos | actions (failed) | notices | attempts not "
+        "delivered | " + " | ".join(title for title, _ in COLUMNS) + " | quiet after | duration |",
+        "|---|---|---|---|---|---|---|" + "---|" * len(COLUMNS) + "---|---|",
     ]
     for r in results:
         cells = " | ".join(str(getattr(r.counts, name)) for _, name in COLUMNS)
+        missed = ", ".join(f"{n} {o}" for o, n in sorted(r.counts.attempts.items())
+                           if o != "delivered") or "0"
         lines.append(f"| {r.name} | {r.fault} | {r.injected} | {r.memos} | "
-                     f"{r.counts.notices} | {cells} | {r.quiet_after:.0f} s | "
-                     f"{r.seconds:.0f} s |")
-    lines += ["", "What each count means:", "",
+                     f"{r.actions} ({r.action_errors}) | {r.counts.notices} | {missed} | "
+                     f"{cells} | {r.quiet_after:.0f} s | {r.seconds:.0f} s |")
+    lines += ["", "What each column means:", "",
+              "- actions (failed): workload actions through `starter.py` (issue, respond, "
+              "extend, withdraw, plan, review, close, ...), and how many still failed after "
+              "a few retries (e.g. an update sent while the server restarted, whose retry is "
+              "then refused as already done); the checks below hold whatever they did;",
+              "- attempts not delivered: delivery-log rows of attempts that failed (500, "
+              "hang, refused), were lost with their worker (unknown) or were rejected: the "
+              "fault reached the notice path;",
               "- events lost / duplicated: gaps or repeats of `seq` in each workflow's own "
               "event stream in the store's `event` table, against the workflow's counter "
               "(the memo's `event_seq`, each recommendation's from its history);",
