@@ -13,8 +13,10 @@ Everything started here is stopped by `close()`, which the fixtures call in `fin
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from tests.integration.support import RECTRACK, ROOT, cli_env
 
 WEBHOOK_TIMEOUT_SECONDS = 3
 STOP_WAIT_SECONDS = 15.0
+ACTIVITY_TYPE = re.compile(r"'activity_type': '(\w+)'")
 
 
 class Server:
@@ -102,6 +105,16 @@ class Workers:
         """Logs of workers that exited on their own (not killed by us, not stopped)."""
         return [f"pid {p.pid} exit {p.returncode}" for p in self.processes
                 if p.returncode not in (None, -signal.SIGKILL, -signal.SIGTERM, 0)]
+
+    def activity_failures(self) -> dict[str, int]:
+        """Failed activity attempts the workers logged, by activity name."""
+        found: Counter[str] = Counter()
+        for log in sorted(self.logs.glob("worker-*.log")):
+            for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+                if "Completing activity as failed" in line:
+                    match = ACTIVITY_TYPE.search(line)
+                    found[match.group(1) if match else "?"] += 1
+        return dict(found)
 
     def close(self) -> None:
         for process in self.alive:

@@ -66,7 +66,8 @@ class Phase:
         result = PhaseResult(
             name=self.name, fault=fault, injected=injected, memos=len(memo_ids),
             actions=self.workload.actions, action_errors=len(self.workload.errors),
-            seconds=time.monotonic() - self.started, quiet_after=quiet, counts=counts)
+            seconds=time.monotonic() - self.started, quiet_after=quiet, counts=counts,
+            activity_failures=self.workers.activity_failures())
         LEDGER.append(result)
         print(f"\n[faults] {result.summary()}")
         for line in counts.evidence + self.workload.errors[:10]:

@@ -56,6 +56,9 @@ class Counts:
     notices: int = 0  # distinct notices accepted by the receiver
     events: int = 0  # events in the store
     attempts: dict[str, int] = field(default_factory=dict)  # delivery log rows by outcome
+    # Of notices_duplicated: repeats whose earlier attempt is logged `unknown` (its worker
+    # was lost between the POST and the activity's completion; the README's one resend).
+    resent_after_lost_attempt: int = 0
     evidence: list[str] = field(default_factory=list)
 
     FAILURES = ("events_lost", "events_duplicated", "notices_lost", "notices_duplicated",
@@ -212,6 +215,7 @@ async def measure(client: Client, engine: Engine, receiver: Receiver, memo_ids: 
         if times > 1:
             counts.notices_duplicated += times - 1
             logged = await asyncio.to_thread(_attempts_logged, engine, key)
+            counts.resent_after_lost_attempt += (times - 1) if " unknown" in logged else 0
             counts.note(f"notice accepted {times} times (attempts {', '.join(attempts)}; "
                         f"delivery log: {logged}): {key}")
         if key not in recorded:

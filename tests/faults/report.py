@@ -17,6 +17,7 @@ from tests.faults.invariants import Counts
 COMMAND = "make test-faults"
 COLUMNS = (("events lost", "events_lost"), ("events duplicated", "events_duplicated"),
            ("notices lost", "notices_lost"), ("notices accepted twice", "notices_duplicated"),
+           ("of which after a lost attempt", "resent_after_lost_attempt"),
            ("notices unrecorded", "notices_unrecorded"),
            ("notices still retrying", "notices_retrying"), ("workflows stuck", "workflows_stuck"),
            ("workflows failed", "workflows_failed"), ("store drift", "drift"))
@@ -33,6 +34,7 @@ class PhaseResult:
     seconds: float
     quiet_after: float
     counts: Counts
+    activity_failures: dict[str, int]
 
     def summary(self) -> str:
         failures = self.counts.failures() or "all zero"
@@ -43,6 +45,10 @@ class PhaseResult:
 
 
 LEDGER: list[PhaseResult] = []
+
+
+def _failures(by_activity: dict[str, int]) -> str:
+    return ", ".join(f"{n} {name}" for name, n in sorted(by_activity.items())) or "0"
 
 
 def full_mode() -> bool:
@@ -71,8 +77,9 @@ def render(results: list[PhaseResult], *, started: datetime, seconds: float,
         "and then counts. Every count must be 0.",
         "",
         "| phase | fault | injected | memos | actions (failed) | notices | attempts not "
-        "delivered | " + " | ".join(title for title, _ in COLUMNS) + " | quiet after | duration |",
-        "|---|---|---|---|---|---|---|" + "---|" * len(COLUMNS) + "---|---|",
+        "delivered | activity failures | " + " | ".join(title for title, _ in COLUMNS)
+        + " | quiet after | duration |",
+        "|---|---|---|---|---|---|---|---|" + "---|" * len(COLUMNS) + "---|---|",
     ]
     for r in results:
         cells = " | ".join(str(getattr(r.counts, name)) for _, name in COLUMNS)
@@ -80,7 +87,8 @@ def render(results: list[PhaseResult], *, started: datetime, seconds: float,
                            if o != "delivered") or "0"
         lines.append(f"| {r.name} | {r.fault} | {r.injected} | {r.memos} | "
                      f"{r.actions} ({r.action_errors}) | {r.counts.notices} | {missed} | "
-                     f"{cells} | {r.quiet_after:.0f} s | {r.seconds:.0f} s |")
+                     f"{_failures(r.activity_failures)} | {cells} | "
+                     f"{r.quiet_after:.0f} s | {r.seconds:.0f} s |")
     lines += ["", "What each column means:", "",
               "- actions (failed): workload actions through `starter.py` (issue, respond, "
               "extend, withdraw, plan, review, close, ...), and how many still failed after "
@@ -89,12 +97,18 @@ def render(results: list[PhaseResult], *, started: datetime, seconds: float,
               "- attempts not delivered: delivery-log rows of attempts that failed (500, "
               "hang, refused), were lost with their worker (unknown) or were rejected: the "
               "fault reached the notice path;",
+              "- activity failures: activity attempts the workers reported as failed, by "
+              "activity (from their logs; a lost worker reports nothing): store writes that "
+              "hit the lock or the refused database, then were retried;",
               "- events lost / duplicated: gaps or repeats of `seq` in each workflow's own "
               "event stream in the store's `event` table, against the workflow's counter "
               "(the memo's `event_seq`, each recommendation's from its history);",
               "- notices lost: recorded as delivered by a workflow, never accepted (2xx) by "
               "the receiver; accepted twice: one `Idempotency-Key` answered 2xx more than "
-              "once; unrecorded: accepted, but no workflow recorded it; still retrying: "
+              "once (of which after a lost attempt: the earlier attempt is logged `unknown`, "
+              "its worker SIGKILLed between the POST and the activity's completion, the "
+              "one resend the README documents; a receiver dedupes it by key); unrecorded: "
+              "accepted, but no workflow recorded it; still retrying: "
               "failed attempts in the delivery log and none delivered at the end;",
               "- workflows stuck: an activity or workflow task still pending after the "
               "bounded quiescence wait; failed: closed other than completed;",
