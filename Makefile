@@ -23,7 +23,7 @@ test: venv
 	$(BIN)/python -m pytest -q
 
 # The full fault suite (issue 7): worker and server kills, receiver and store outages
-# against real processes, ~8 minutes; writes docs/reliability.md. `make test` runs its
+# against real processes, ~7 minutes; writes docs/reliability.md. `make test` runs its
 # short version.
 test-faults: venv
 	RECTRACK_FAULTS=full $(BIN)/python -m pytest tests/faults -q

@@ -12,6 +12,7 @@ Everything started here is stopped by `close()`, which the fixtures call in `fin
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -48,11 +49,11 @@ class Server:
         """Stop the server with `sig`, wait for it to exit, start it again, wait until up."""
         process = self._server.process
         process.send_signal(sig)
-        try:
-            process.wait(STOP_WAIT_SECONDS)
+        try:  # in a thread: the workload goes on meanwhile (and meets the outage)
+            await asyncio.to_thread(process.wait, STOP_WAIT_SECONDS)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait(STOP_WAIT_SECONDS)
+            await asyncio.to_thread(process.wait, STOP_WAIT_SECONDS)
         self._server.stop()  # closes its log
         self._server = self._start()
         self.restarts += 1
