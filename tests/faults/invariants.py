@@ -56,8 +56,10 @@ class Counts:
     notices: int = 0  # distinct notices accepted by the receiver
     events: int = 0  # events in the store
     attempts: dict[str, int] = field(default_factory=dict)  # delivery log rows by outcome
-    # Of notices_duplicated: repeats whose earlier attempt is logged `unknown` (its worker
-    # was lost between the POST and the activity's completion; the README's one resend).
+    # Repeats of a key explained by an earlier attempt logged `unknown` (its worker was
+    # lost between the POST and the activity's completion): the README's one resend, same
+    # Idempotency-Key, which a receiver dedupes. Reported, not a failure; at most one per
+    # lost attempt. `notices_duplicated` counts every other repeat: a real resend.
     resent_after_lost_attempt: int = 0
     evidence: list[str] = field(default_factory=list)
 
@@ -141,11 +143,15 @@ def _attempt_outcomes(engine: Engine) -> dict[str, int]:
         return {str(outcome): int(n) for outcome, n in rows}
 
 
-def _attempts_logged(engine: Engine, key: str) -> str:
+def _attempts_logged(engine: Engine, key: str) -> list[tuple[int, str, str | None]]:
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT attempt, outcome, error FROM delivery WHERE "
                                  "idempotency_key = :k ORDER BY id"), {"k": key}).all()
-    return "; ".join(f"#{a} {o} {(e or '')[:80]}".strip() for a, o, e in rows)
+    return [(a, o, e) for a, o, e in rows]
+
+
+def _described(logged: list[tuple[int, str, str | None]]) -> str:
+    return "; ".join(f"#{a} {o} {(e or '')[:80]}".strip() for a, o, e in logged)
 
 
 def _drift(engine: Engine, memo: _Memo) -> list[str]:
@@ -213,11 +219,12 @@ async def measure(client: Client, engine: Engine, receiver: Receiver, memo_ids: 
     for key, attempts in accepted.items():
         times = len(attempts)
         if times > 1:
-            counts.notices_duplicated += times - 1
             logged = await asyncio.to_thread(_attempts_logged, engine, key)
-            counts.resent_after_lost_attempt += (times - 1) if " unknown" in logged else 0
+            explained = min(times - 1, sum(o == "unknown" for _, o, _ in logged))
+            counts.resent_after_lost_attempt += explained
+            counts.notices_duplicated += times - 1 - explained
             counts.note(f"notice accepted {times} times (attempts {', '.join(attempts)}; "
-                        f"delivery log: {logged}): {key}")
+                        f"delivery log: {_described(logged)}): {key}")
         if key not in recorded:
             counts.notices_unrecorded += 1
             counts.note(f"notice accepted but recorded by no workflow: {key}")
