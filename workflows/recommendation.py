@@ -19,9 +19,9 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import EventRecord, NoticeRequest, PlannedNotice, RecordResult
+    from activities.models import EventRecord, RecordResult
     from domain import recommendation as rules
-    from domain.clocks import Clock, recommendation_clocks
+    from domain.clocks import recommendation_clocks
     from domain.errors import DomainError
     from domain.followup import FollowUpPolicy, StatusUpdate
     from domain.memo import DomainEvent, NoticeRecord, RecommendationState
@@ -36,12 +36,13 @@ with workflow.unsafe.imports_passed_through():
         RecommendationStart,
         memo_workflow_id,
     )
-    from workflows.notices import attention_change, clock_notice_key, deliver, watch_clocks
+    from workflows.notices import watch_clocks
+    from workflows.recommendation_notices import RecommendationNotices
     from workflows.rejections import attempt
 
 
 @workflow.defn(name=RECOMMENDATION_WORKFLOW)
-class RecommendationWorkflow:
+class RecommendationWorkflow(RecommendationNotices):
     @workflow.init
     def __init__(self, start: RecommendationStart) -> None:
         self.memo_id = start.memo_id
@@ -293,43 +294,9 @@ class RecommendationWorkflow:
         if report and events:
             await self._report()
 
-    def _waiting_until(self, at: datetime | None) -> None:
-        self._next_notice_at = at
-
-    async def _set_attention(self, reason: str | None) -> None:
-        """Show (or clear) why this recommendation's clocks stopped."""
-        event = attention_change(self.state.attention, reason, [self.state.number])
-        if event is not None:
-            await self._commit(self.state.model_copy(update={"attention": reason}), [event],
-                               replan=False)
-
     async def _report(self) -> None:
         memo = workflow.get_external_workflow_handle(memo_workflow_id(self.memo_id))
         try:
             await memo.signal("recommendation_changed", self.state)
         except Exception as error:  # the memo may have ended (withdrawn): nothing to tell
             workflow.logger.warning("memo %s not told of a change: %s", self.memo_id, error)
-
-    async def _send(self, clock: Clock, planned: PlannedNotice) -> None:
-        assert self.context is not None
-        step, ctx, n = planned.step, self.context, self.state.number
-        role = step.escalate_to or clock.recipient
-        subject = (f"{step.kind.value.replace('_', ' ').capitalize()}: memo {ctx.memo_id} "
-                   f"recommendation {n}, {clock.name.replace('_', ' ')} due {clock.due_on}")
-        request = NoticeRequest(
-            idempotency_key=f"{ctx.memo_id}/{n}/{clock_notice_key(clock, planned)}/{role}",
-            memo_id=ctx.memo_id, kind=step.kind, role=role, contact=ctx.contacts.get(role),
-            subject=subject,
-            payload={"memo_id": ctx.memo_id, "title": ctx.title, "component": ctx.component,
-                     "recommendation": n, "clock": clock.name,
-                     "due_on": clock.due_on.isoformat(),
-                     "days_relative_to_due": step.offset_days})
-        delivered = await deliver([request])
-        record = NoticeRecord(key=clock_notice_key(clock, planned), kind=step.kind, on=step.on,
-                              sent_at=workflow.now(), recipients=[role], numbers=[n],
-                              delivered=delivered)
-        self.notices.append(record)
-        kind = EventKind.NOTICE_SENT if delivered else EventKind.NOTICE_FAILED
-        await self._commit(self.state, [DomainEvent(
-            kind=kind, occurred_on=step.on, numbers=[n], data=record.model_dump(mode="json"))],
-            report=False, replan=False)
