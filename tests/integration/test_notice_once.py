@@ -1,8 +1,8 @@
 """A notice accepted by the receiver is never posted again, whatever the store does.
 
-The receiver takes the store away (renames the delivery table) the moment it accepts a
-notice, and gives it back a few seconds later: writing the delivery row fails and is
-retried meanwhile. Before `notice-once-v1` that retry posted the notice a second time;
+The receiver breaks the store (a trigger makes every insert into the delivery log fail)
+the moment it accepts a notice, and mends it a few seconds later: writing the delivery
+row fails and is retried meanwhile. Before `notice-once-v1` that retry posted the notice a second time;
 now the outcome is in workflow history before the store is touched. (`tests/faults`
 does the same with real SQLite write locks held for longer than the busy timeout.)
 """
@@ -31,7 +31,7 @@ ZONES = ("Pacific/Kiritimati", "Asia/Tokyo", "Europe/Berlin", "America/New_York"
 
 
 class Receiver:
-    """Counts accepted POSTs per Idempotency-Key; on the first one, takes the store away."""
+    """Counts accepted POSTs per Idempotency-Key; on the first one, breaks the store."""
 
     def __init__(self, store_file: Path) -> None:
         self.store_file = store_file
@@ -44,16 +44,17 @@ class Receiver:
             first = not self.accepted
             self.accepted[key] = self.accepted.get(key, 0) + 1
         if first:
-            self._rename("delivery", "delivery_away")
-            threading.Timer(STORE_AWAY_SECONDS, self._give_back).start()
+            self._execute("CREATE TRIGGER store_down BEFORE INSERT ON delivery "
+                          "BEGIN SELECT RAISE(ABORT, 'the store is down'); END")
+            threading.Timer(STORE_AWAY_SECONDS, self._mend).start()
 
-    def _give_back(self) -> None:
-        self._rename("delivery_away", "delivery")
+    def _mend(self) -> None:
+        self._execute("DROP TRIGGER store_down")
         self.store_back.set()
 
-    def _rename(self, old: str, new: str) -> None:
+    def _execute(self, statement: str) -> None:
         with sqlite3.connect(self.store_file, timeout=30) as conn:
-            conn.execute(f"ALTER TABLE {old} RENAME TO {new}")
+            conn.execute(statement)
 
 
 @pytest.fixture
