@@ -16,15 +16,17 @@ from cli.doctor import add_doctor_parser
 from cli.errors import BadInput, CliError
 from cli.report_commands import add_report_parser
 from cli.token_commands import add_token_parser
+from domain.dates import strict_date
 from domain.recommendation import NON_CONCURRENCE_CLOSURES
 from domain.vocabulary import ClosureReason, MemoStatus, PublicationKind
 
 
 def iso_date(text: str) -> date:
+    """A business date on the command line: as strict as in a file (YYYY-MM-DD only)."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        return strict_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date: {error}") from None
 
 
 def numbered_rationale(text: str) -> tuple[int, str]:
