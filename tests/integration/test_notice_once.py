@@ -2,9 +2,10 @@
 
 The receiver breaks the store (a trigger makes every insert into the delivery log fail)
 the moment it accepts a notice, and mends it a few seconds later: writing the delivery
-row fails and is retried meanwhile. Before `notice-once-v1` that retry posted the notice a second time;
-now the outcome is in workflow history before the store is touched. (`tests/faults`
-does the same with real SQLite write locks held for longer than the busy timeout.)
+row fails and is retried meanwhile. Before `notice-once-v1` that retry posted the
+notice a second time; now the outcome is in workflow history before the store is
+touched. (`tests/faults` does the same with real SQLite write locks held for longer than
+the busy timeout.)
 """
 
 from __future__ import annotations
