@@ -15,12 +15,8 @@ from datetime import date, datetime, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import (
-        EventRecord,
-        NoticeRequest,
-        PlannedNotice,
-        RecordResult,
-    )
+    from activities import contracts
+    from activities.models import EventRecord, NoticeRequest, PlannedNotice
     from domain import memo as rules
     from domain import memo_followup as followup
     from domain.clocks import Clock, publication_clock
@@ -221,7 +217,7 @@ class MemoWorkflow(ResponseDeadline):
         async with self._record_lock:
             for record in records:
                 await workflow.execute_activity(
-                    "record_event", record, result_type=RecordResult,
+                    contracts.record_event, record,
                     start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RECORD_RETRY)
 
     async def _start_recommendations(self, recs: list[RecommendationState]) -> None:

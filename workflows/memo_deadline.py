@@ -14,6 +14,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
+    from activities import contracts
     from activities.models import DeadlinePlan, NoticeRequest, PlannedNotice, PlanRequest
     from domain.memo import DomainEvent, MemoState, NoticeRecord
     from domain.vocabulary import EventKind, MemoStatus, NoticeKind
@@ -31,13 +32,12 @@ class ResponseDeadline:
     # -- deadline, reminders, escalation ------------------------------------------------
 
     async def _plan(self) -> DeadlinePlan:
-        plan: DeadlinePlan = await workflow.execute_activity(
-            "plan_deadline",
+        return await workflow.execute_activity(
+            contracts.plan_deadline,
             PlanRequest(due_on=self.state.response_due_on, time_zone=self.state.spec.time_zone,
                         ladder=self.state.spec.ladder, now=workflow.now(),
                         issued_on=self.state.spec.issued_on),
-            result_type=DeadlinePlan, start_to_close_timeout=ACTIVITY_TIMEOUT)
-        return plan
+            start_to_close_timeout=ACTIVITY_TIMEOUT)
 
     def _next_notice(self, plan: DeadlinePlan) -> PlannedNotice | None:
         sent = {n.key for n in self.state.notices}

@@ -19,16 +19,14 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, FailureError
 
 with workflow.unsafe.imports_passed_through():
+    from activities import contracts
     from activities.models import (
         AttemptOutcome,
-        ClockPlan,
         ClocksPlanRequest,
         DeliveryAttemptRecord,
-        DeliveryResult,
         NoticeAttempt,
         NoticeRequest,
         PlannedNotice,
-        RecordResult,
     )
     from domain.clocks import Clock
     from domain.memo import DomainEvent
@@ -71,10 +69,9 @@ async def _deliver_once(request: NoticeRequest) -> bool:
         attempt += 1
         outcome = await _attempt(request, attempt)
         await workflow.execute_activity(
-            "record_delivery", DeliveryAttemptRecord(
+            contracts.record_delivery, DeliveryAttemptRecord(
                 request=request, attempt=attempt, outcome=outcome, at=workflow.now()),
-            result_type=RecordResult, start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RECORD_RETRY)
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RECORD_RETRY)
         if outcome.outcome == "delivered":
             return True
         if outcome.outcome == "rejected":
@@ -94,11 +91,9 @@ async def _deliver_once(request: NoticeRequest) -> bool:
 
 async def _attempt(request: NoticeRequest, attempt: int) -> AttemptOutcome:
     try:
-        outcome: AttemptOutcome = await workflow.execute_activity(
-            "post_notice", NoticeAttempt(request=request, attempt=attempt),
-            result_type=AttemptOutcome, start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=SINGLE_ATTEMPT)
-        return outcome
+        return await workflow.execute_activity(
+            contracts.post_notice, NoticeAttempt(request=request, attempt=attempt),
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=SINGLE_ATTEMPT)
     except ActivityError as error:  # the worker was lost or the attempt timed out
         webhook = request.contact.webhook if request.contact else None
         return AttemptOutcome(outcome="unknown", channel="webhook" if webhook else "log",
@@ -110,7 +105,7 @@ async def _deliver_with_activity_retries(requests: list[NoticeRequest]) -> bool:
     for request in requests:
         try:
             await workflow.execute_activity(
-                "send_notification", request, result_type=DeliveryResult,
+                contracts.send_notification, request,
                 start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTICE_RETRY,
                 schedule_to_close_timeout=NOTICE_GIVE_UP_AFTER)
         except ActivityError as error:
@@ -163,11 +158,11 @@ async def watch_clocks(*, clocks: list[Clock], time_zone: str, issued_on: date |
         await workflow.wait_condition(changed)
         return
     try:
-        plans: list[ClockPlan] = await workflow.execute_activity(
-            "plan_clocks",
+        plans = await workflow.execute_activity(
+            contracts.plan_clocks,
             ClocksPlanRequest(clocks=clocks, time_zone=time_zone, now=workflow.now(),
                               issued_on=issued_on),
-            result_type=list[ClockPlan], start_to_close_timeout=ACTIVITY_TIMEOUT)
+            start_to_close_timeout=ACTIVITY_TIMEOUT)
     except ActivityError as error:
         reason = unplannable(error) if attention is not None else None
         if attention is None or reason is None:

@@ -19,7 +19,8 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.models import EventRecord, RecordResult
+    from activities import contracts
+    from activities.models import EventRecord
     from domain import recommendation as rules
     from domain.clocks import recommendation_clocks
     from domain.errors import DomainError
@@ -289,7 +290,7 @@ class RecommendationWorkflow(RecommendationNotices):
         async with self._record_lock:
             for record in records:
                 await workflow.execute_activity(
-                    "record_event", record, result_type=RecordResult,
+                    contracts.record_event, record,
                     start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RECORD_RETRY)
         if report and events:
             await self._report()
