@@ -117,7 +117,7 @@ async def issue_memo(
     request: Request, spec: MemoSpec,
     who: Annotated[Principal, Depends(allow(*Office))],
 ) -> MemoView:
-    """Issue a memo; the body is the memo file as JSON (DESIGN.md, Contracts). Its due
+    """Issue a memo; the body is the memo file as JSON (docs/contracts.md#memo-file). Its due
     date is computed and stored now. 409 if the memo id was ever used."""
     try:
         check_time_zone(spec.time_zone)

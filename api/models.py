@@ -25,7 +25,7 @@ class MemoPage(BaseModel):
 class MemoOutcome(BaseModel):
     """The memo after a memo-level action, as its workflow holds it."""
 
-    memo: MemoView = Field(description="the `show` view (DESIGN.md contract)")
+    memo: MemoView = Field(description="the `show` view (docs/contracts.md#memo-view)")
     hold: Hold | None
     extensions: list[Extension]
     publications: list[Publication]

@@ -77,7 +77,7 @@ class ResponseWindow(BaseModel):
 
 
 class MemoSpec(BaseModel):
-    """The memo file as `rectrack issue FILE` takes it (DESIGN.md, Contracts)."""
+    """The memo file as `rectrack issue FILE` takes it (docs/contracts.md#memo-file)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -1,4 +1,4 @@
-"""Read models: what `show --json` and `list --json` print (DESIGN.md, Contracts).
+"""Read models: what `show --json` and `list --json` print (docs/contracts.md#memo-view).
 
 `overdue` and `days_late` are derived here from today's date in the office time zone,
 never stored, so a stored row can never go stale.

@@ -1,4 +1,5 @@
-"""The fixed vocabulary of DESIGN.md as string enums (values are what JSON and CLI show)."""
+"""The fixed vocabulary (docs/contracts.md#vocabulary) as string enums: values are what
+JSON and CLI show."""
 
 from enum import StrEnum
 

@@ -100,6 +100,6 @@ class PeriodReport(BaseModel):
     responded: int
     resolved: int
     closed: int
-    closed_by_reason: dict[str, int]  # every closure reason of DESIGN.md, zeros included
+    closed_by_reason: dict[str, int]  # all closure reasons (docs/contracts.md#vocabulary), 0s too
     open_at_end: int
     unimplemented: list[OpenRecommendation]  # open at the end of the period, oldest first

@@ -10,7 +10,7 @@
   detected. Two workflows count `seq`, so events are ordered by `recorded_at`, then `id`.
 - `delivery` holds one row per delivery attempt of a notice.
 
-Enumerated values are stored as plain strings (the vocabulary of DESIGN.md), so the
+Enumerated values are stored as plain strings (docs/contracts.md#vocabulary), so the
 schema needs no database enum types and new values need no migration. Columns added
 after a table was first created must be nullable or carry a server default:
 `store.db.create_tables` adds them to existing databases with ALTER TABLE.

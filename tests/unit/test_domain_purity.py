@@ -1,4 +1,4 @@
-"""domain/ imports neither temporalio, sqlmodel nor httpx (DESIGN.md, Architecture)."""
+"""domain/ imports neither temporalio, sqlmodel nor httpx (docs/contracts.md#layers)."""
 
 from __future__ import annotations
 

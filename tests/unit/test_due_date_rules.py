@@ -1,4 +1,4 @@
-"""Due dates in calendar days and US federal business days (DESIGN.md, Dates and deadlines).
+"""Due dates in calendar days and US federal business days (docs/contracts.md#dates-and-deadlines).
 
 The issue day is day 0. Business days skip weekends, federal holidays (including the
 observed day of a holiday falling on a weekend) and one-off federal closures.

@@ -1,4 +1,4 @@
-"""days_late and is_overdue exactly as DESIGN.md defines them.
+"""days_late and is_overdue exactly as docs/contracts.md#dates-and-deadlines defines them.
 
 days_late = max(0, received_on - due_on) once answered; while awaiting,
 max(0, today - due_on). overdue = awaiting and today > due_on.

@@ -1,8 +1,9 @@
 """A 51-recommendation memo (26 concurred, 12 partially, 13 non-concurred) from issue to
 every recommendation closed, over three simulated years on the time-skipping server.
 
-Day numbers count from the issue day. The expected notices follow from DESIGN.md's
-default ladder and the default follow-up policy; each count is derived in a comment.
+Day numbers count from the issue day. The expected notices follow from the
+default ladder (docs/contracts.md#dates-and-deadlines) and the default follow-up policy;
+each count is derived in a comment.
 """
 
 from __future__ import annotations
