@@ -12,7 +12,8 @@ from temporalio.worker import Worker
 
 from activities.activities import RectrackActivities
 from settings import Settings, temporal_connect_config
-from store.db import create_tables, make_engine
+from store.db import make_engine
+from store.migrate import upgrade
 from workflows.memo import MemoWorkflow
 from workflows.recommendation import RecommendationWorkflow
 
@@ -41,9 +42,11 @@ def build_worker(client: Client, activities: RectrackActivities, *, task_queue: 
 
 
 async def run_worker(settings: Settings, client: Client, stop: asyncio.Event) -> None:
-    """Run until `stop` is set; the store's tables are created on first use."""
+    """Run until `stop` is set; the store is first upgraded to the newest schema
+    (store.migrate: a no-op at head, locked against other processes starting at once)."""
     engine = make_engine(settings.db_url)
-    create_tables(engine)
+    done = await asyncio.to_thread(upgrade, engine)
+    logging.getLogger(__name__).info("store schema: %s", done.describe().replace("\n", "; "))
     async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as http:
         activities = RectrackActivities(engine=engine, http=http, settings=settings)
         async with build_worker(client, activities, task_queue=settings.task_queue):

@@ -18,7 +18,8 @@ from api.context import AppContext
 from api.limits import BodyLimit
 from api.problems import Problem, install_problem_handlers
 from settings import Settings
-from store.db import create_tables, make_engine
+from store.db import make_engine
+from store.migrate import upgrade
 
 DESCRIPTION = """\
 Recommendation tracking for oversight offices: memos of numbered recommendations issued
@@ -57,7 +58,7 @@ def create_app(settings: Settings, *, temporal_client: Client | None = None) -> 
     """The API over `settings`' store and Temporal (`temporal_client`, else one connected
     from TEMPORAL_* settings on first use)."""
     engine = make_engine(settings.db_url)
-    create_tables(engine)
+    upgrade(engine)  # the newest schema (a no-op at head; store.migrate)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

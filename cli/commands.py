@@ -23,12 +23,13 @@ from temporalio.service import RPCError, RPCStatusCode
 import starter
 from activities.deadlines import today_in
 from cli import render
+from cli.db_commands import require_store
 from cli.errors import BadInput, CliError
 from cli.files import load_memo, load_response, validate
 from domain.memo import GrantExtension, RecordResponse, Withdraw
 from domain.views import MemoView
 from settings import Settings, temporal_connect_config
-from store.db import create_tables, make_engine
+from store.db import make_engine
 from store.queries import get_memo_view, list_memo_views, list_timeline, state_view
 from store.tables import EventPublic, Memo
 
@@ -109,7 +110,7 @@ def _print_state(settings: Settings, memo_id: str, what: str) -> None:
 
 def _stored_view(settings: Settings, memo_id: str) -> MemoView | None:
     engine = make_engine(settings.db_url)
-    create_tables(engine)
+    require_store(engine)
     try:
         with Session(engine) as session:
             return get_memo_view(session, memo_id=memo_id)
@@ -120,7 +121,7 @@ def _stored_view(settings: Settings, memo_id: str) -> MemoView | None:
 async def _wait_recorded(settings: Settings, memo_id: str, wait_seconds: float = 30.0) -> bool:
     """Poll the store (one engine, tables checked once) until the worker has recorded it."""
     engine = make_engine(settings.db_url)
-    create_tables(engine)
+    require_store(engine)
     deadline = time.monotonic() + wait_seconds
     try:
         while time.monotonic() < deadline:
@@ -245,7 +246,7 @@ def _stored_timelines(settings: Settings, memo_id: str,
                       numbers: Sequence[int | None]) -> list[list[EventPublic]]:
     """The audit log of each recommendation in `numbers` (None: the whole memo's)."""
     engine = make_engine(settings.db_url)
-    create_tables(engine)
+    require_store(engine)
     try:
         with Session(engine) as session:
             return [list_timeline(session, memo_id=memo_id, number=n) for n in numbers]
@@ -255,7 +256,7 @@ def _stored_timelines(settings: Settings, memo_id: str,
 
 async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.db_url)
-    create_tables(engine)
+    require_store(engine)
     with Session(engine) as session:
         views = list_memo_views(session, overdue=True if args.overdue else None,
                                 component=args.component, status=args.status)
@@ -286,6 +287,7 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
     from cli.api_commands import start_dev_api
+    from cli.db_commands import upgrade_store
     from cli.devserver import DevServer, ui_address
     from worker import connect, run_worker
 
@@ -294,6 +296,7 @@ async def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
         load_memo(path)
     address = temporal_connect_config()["target_host"]
     settings.home.mkdir(parents=True, exist_ok=True)
+    print(upgrade_store(settings))  # before the worker, the API and the examples
     stop = _stop_on_signals()
     with DevServer(db_file=settings.temporal_db_file, address=address,
                    log_file=settings.home / "temporal.log") as server:

@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 from temporalio.client import Client, WorkflowExecutionStatus
 
+from cli.db_commands import require_store
 from cli.doctor_checks import (
     Finding,
     StoredMemo,
@@ -33,7 +34,7 @@ from cli.doctor_checks import (
     workflow_status,
 )
 from settings import Settings
-from store.db import create_tables, make_engine
+from store.db import make_engine
 from store.tables import Memo, Recommendation
 
 WORKFLOW_TYPES = ("MemoWorkflow", "RecommendationWorkflow")
@@ -137,7 +138,7 @@ async def examine(client: Client, settings: Settings, *,
 def read_store(settings: Settings, memo_ids: set[str] | None) -> dict[str, StoredMemo]:
     """Every memo row (or those of `memo_ids`) with its recommendation rows, as values."""
     engine = make_engine(settings.db_url)
-    create_tables(engine)
+    require_store(engine)
     try:
         with Session(engine) as session:
             memos = select(Memo)

@@ -21,6 +21,7 @@ from temporalio.client import Client
 import starter
 from activities.deadlines import today_in
 from cli.commands import _call_workflow, _client, _print_state
+from cli.db_commands import require_store
 from cli.errors import BadInput
 from cli.files import load_action_plan, load_status_update, validate
 from domain.followup import StatusUpdate
@@ -37,7 +38,7 @@ from domain.recommendation import (
     due_dates,
 )
 from settings import Settings
-from store.db import create_tables, make_engine
+from store.db import make_engine
 from store.tables import Memo, Recommendation
 
 RecAction = Callable[[], Awaitable[RecommendationState]]
@@ -66,7 +67,7 @@ class StoredMemo:
 def stored_memo(settings: Settings, memo_id: str, number: int | None = None) -> StoredMemo:
     """The memo as the store knows it (exit 2 if unknown, or without `number`)."""
     engine = make_engine(settings.db_url)
-    create_tables(engine)
+    require_store(engine)
     try:
         with Session(engine) as session:
             row = session.get(Memo, memo_id)

@@ -12,6 +12,7 @@ from typing import Any
 
 from cli import commands
 from cli.api_commands import add_api_parser
+from cli.db_commands import add_db_parser
 from cli.doctor import add_doctor_parser
 from cli.errors import BadInput, CliError
 from cli.report_commands import add_report_parser
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_api_parser(sub)
     add_report_parser(sub)
     add_doctor_parser(sub)
+    add_db_parser(sub)
     return parser
 
 

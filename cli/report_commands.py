@@ -18,9 +18,10 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from cli import render
+from cli.db_commands import require_store
 from cli.errors import BadInput
 from settings import Settings
-from store.db import create_tables, make_engine
+from store.db import make_engine
 from store.report_models import PeriodReport
 from store.reports import MAX_LIMIT, REPORT_KINDS, REPORT_TIME_ZONE
 
@@ -101,7 +102,7 @@ def _arguments(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_report(settings: Settings, kind: str, arguments: dict[str, Any]) -> Any:
     engine = make_engine(settings.db_url)
-    create_tables(engine)
+    require_store(engine)
     try:
         with Session(engine) as session:
             return REPORT_KINDS[kind](session, **arguments)

@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from cli.db_commands import require_store
 from cli.errors import BadInput
 from settings import Settings
-from store.db import create_tables, make_engine
+from store.db import make_engine
 from store.tokens import ApiTokenPublic, Role, create_token, list_tokens, revoke_token
 
 
@@ -40,7 +41,7 @@ def add_token_parser(sub: Any) -> None:
 @contextmanager
 def _session(settings: Settings) -> Iterator[Session]:
     engine = make_engine(settings.db_url)
-    create_tables(engine)
+    require_store(engine)
     try:
         with Session(engine) as session:
             yield session

@@ -29,7 +29,8 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-from store.db import create_tables, make_engine
+from store.db import make_engine
+from store.migrate import upgrade
 from store.reports import (
     aging_buckets,
     concurrence_rates,
@@ -121,7 +122,7 @@ def generate(memos: int, per_memo: int, seed: int = 4) -> Iterator[tuple[dict[st
 
 
 def load(engine: Engine, label: str, memos: int, per_memo: int) -> None:
-    create_tables(engine)
+    upgrade(engine)
     memo_rows: list[dict[str, Any]] = []
     rec_rows: list[dict[str, Any]] = []
     total, done, started = memos * per_memo, 0, time.perf_counter()

@@ -43,7 +43,8 @@ from domain.recommendation import (
 )
 from domain.vocabulary import ClosureReason, Decision, PublicationKind, ReviewDecision
 from settings import Settings
-from store.db import create_tables, make_engine
+from store.db import make_engine
+from store.migrate import upgrade
 from tests.helpers import TEST_SERVER_BIN, register_search_attributes
 from tests.workflows.scenario import answer, memo_spec, office_today, sleep_until
 from worker import build_worker
@@ -222,7 +223,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         settings = Settings(home=Path(home), task_queue="record-histories")
         engine = make_engine(settings.db_url)
-        create_tables(engine)
+        upgrade(engine)
         try:
             async with httpx.AsyncClient() as http:
                 activities = RectrackActivities(engine=engine, http=http, settings=settings)

@@ -11,9 +11,9 @@
 - `delivery` holds one row per delivery attempt of a notice.
 
 Enumerated values are stored as plain strings (docs/contracts.md#vocabulary), so the
-schema needs no database enum types and new values need no migration. Columns added
-after a table was first created must be nullable or carry a server default:
-`store.db.create_tables` adds them to existing databases with ALTER TABLE.
+schema needs no database enum types and new values need no migration. A change to these
+tables needs a migration (store/migrations, `rectrack db revision --autogenerate`); a
+column added to tables that hold rows must be nullable or carry a server default.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ class Recommendation(RecommendationBase, table=True):
     # before it existed, which are rebuilt from the columns.
     detail: dict[str, Any] | None = Field(default=None, sa_type=NullableJSONType)
     # Copies of the memo's facts, kept in sync by store.events, so that the reports read
-    # one table. None on rows of stores older than them until store.backfill fills them.
+    # one table. Filled on older stores by migration 0003.
     component: str | None = None
     issued_on: date | None = None
     case_officer: str | None = None

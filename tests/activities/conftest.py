@@ -23,7 +23,8 @@ from sqlmodel import Session
 
 from activities.activities import RectrackActivities
 from settings import Settings
-from store.db import create_tables, make_engine
+from store.db import make_engine
+from store.migrate import upgrade
 from tests.activities.activity_samples import WebhookServer, webhook_server
 
 POSTGRES_URL = os.environ.get(
@@ -60,7 +61,7 @@ def pg_schema(prefix: str) -> Iterator[Engine]:
 def pg_engine() -> Iterator[Engine]:
     """The store's tables in a schema of this test session."""
     with pg_schema("rectrack_test") as engine:
-        create_tables(engine)
+        upgrade(engine)
         yield engine
 
 
@@ -69,7 +70,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A store with empty tables, on each backend."""
     if request.param == "sqlite":
         sqlite_engine = make_engine(f"sqlite:///{tmp_path / 'store' / 'rectrack.db'}")
-        create_tables(sqlite_engine)
+        upgrade(sqlite_engine)
         yield sqlite_engine
         sqlite_engine.dispose()
         return

@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from domain.memo import MemoState
 from domain.vocabulary import EventKind, ResponseStatus
-from store.db import create_tables
 from store.events import apply_event
+from store.migrate import upgrade
 from store.queries import get_memo_view, list_memo_views
 from store.tables import Memo, Recommendation
 from tests.activities.activity_samples import (
@@ -111,17 +111,19 @@ def _columns(engine: Engine, table: str) -> set[str]:
 
 def test_an_older_store_gains_the_attention_columns(blank_engine: Engine) -> None:
     """A store of the shape just before `attention` (the columns dropped) is upgraded, its
-    rows read as needing no attention, and the next event writes the column."""
-    create_tables(blank_engine)
+    rows read as needing no attention, and the next event writes the column (migration
+    0004 adds the columns; the store is marked as of 0003, the revision before it)."""
+    upgrade(blank_engine)
     state = issued_state()
     with Session(blank_engine) as session:
         apply_event(session, record=event_record(state, 1))
     with blank_engine.begin() as conn:
         for table in ("memo", "recommendation"):
             conn.execute(text(f"ALTER TABLE {table} DROP COLUMN attention"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
     assert "attention" not in _columns(blank_engine, "memo")
 
-    create_tables(blank_engine)
+    assert upgrade(blank_engine).applied == ["0004"]
 
     assert "attention" in _columns(blank_engine, "memo")
     assert "attention" in _columns(blank_engine, "recommendation")

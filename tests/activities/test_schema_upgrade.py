@@ -1,38 +1,25 @@
-"""create_tables on a store created before the follow-up columns: it adds what is missing.
+"""A store as first released (revision 0001, before recommendations recorded their own
+events) upgrades through the migrations: the follow-up columns are added, old rows read
+with their defaults, and today's projection writes into them.
 
-The old shape below is the schema as it was before recommendations recorded their own
-events (no `event.number`, no follow-up columns, no `recommendation.detail`).
+The whole chain against the models, stores without a version and concurrent upgrades are
+in tests/store/test_migrations.py.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
-from typing import Any
 
 import pytest
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    UniqueConstraint,
-    insert,
-    inspect,
-)
-from sqlalchemy import event as sa_event
+from sqlalchemy import column as sa_column
+from sqlalchemy import insert, inspect, table
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from domain.vocabulary import EventKind, ResponseStatus
-from store.db import UTCDateTime, create_tables, upgrade_tables
+from store.db import UTCDateTime
 from store.events import apply_event
+from store.migrate import StoreOutOfDate, require_current, upgrade
 from store.queries import get_memo_view, list_timeline, recommendation_state
 from store.tables import JSONType, Recommendation
 from tests.activities.activity_samples import MEMO_ID, issued_state, planned, rec_record
@@ -47,76 +34,59 @@ NEW_COLUMNS = {
 AT = datetime(2023, 2, 1, 15, 30, tzinfo=UTC)
 
 
-def old_shape() -> MetaData:
-    metadata = MetaData()
-    Table("memo", metadata,
-          Column("memo_id", String(64), primary_key=True), Column("title", String, nullable=False),
-          Column("office", String), Column("component", String, nullable=False, index=True),
-          Column("kind", String, nullable=False), Column("issued_on", Date, nullable=False),
-          Column("response_due_on", Date, nullable=False, index=True),
-          Column("time_zone", String, nullable=False),
-          Column("status", String, nullable=False, index=True),
-          Column("response_received_on", Date), Column("withdrawn_reason", String),
-          Column("last_event_seq", Integer, nullable=False),
-          Column("created_at", UTCDateTime, nullable=False),
-          Column("updated_at", UTCDateTime, nullable=False))
-    Table("recommendation", metadata,
-          Column("memo_id", String(64), ForeignKey("memo.memo_id", ondelete="CASCADE"),
-                 primary_key=True),
-          Column("number", Integer, primary_key=True), Column("text", String, nullable=False),
-          Column("kind", String, nullable=False), Column("priority", Boolean, nullable=False),
-          Column("response", String, nullable=False, index=True), Column("rationale", String),
-          Column("received_on", Date), Column("implementation", String, nullable=False),
-          Column("resolution", String, nullable=False), Column("closure_reason", String))
-    Table("event", metadata,
-          Column("id", Integer, primary_key=True), Column("event_id", String(128), nullable=False),
-          Column("memo_id", String(64), nullable=False), Column("seq", Integer, nullable=False),
-          Column("kind", String, nullable=False), Column("occurred_on", Date),
-          Column("recorded_at", UTCDateTime, nullable=False),
-          Column("numbers", JSONType, nullable=False), Column("data", JSONType, nullable=False),
-          UniqueConstraint("event_id", name="uq_event_event_id"),
-          Index("ix_event_memo_id_seq", "memo_id", "seq"))
-    return metadata
-
-
-def columns(engine: Engine, table: str) -> set[str]:
+def columns(engine: Engine, name: str) -> set[str]:
     with engine.connect() as conn:
-        return {c["name"] for c in inspect(conn).get_columns(table)}
+        return {c["name"] for c in inspect(conn).get_columns(name)}
 
 
 @pytest.fixture
 def old_store(blank_engine: Engine) -> Engine:
-    """An old-shaped store holding one memo, answered by nobody yet, and its first event."""
-    metadata = old_shape()
-    metadata.create_all(blank_engine)
+    """A store of revision 0001 holding one memo, answered by nobody yet, and its first
+    event."""
+    upgrade(blank_engine, "0001")
+    memo = table("memo", *(sa_column(c) for c in (
+        "memo_id", "title", "office", "component", "kind", "issued_on", "response_due_on",
+        "time_zone", "status", "last_event_seq")),
+        sa_column("created_at", UTCDateTime), sa_column("updated_at", UTCDateTime))
+    rec = table("recommendation", *(sa_column(c) for c in (
+        "memo_id", "number", "text", "kind", "priority", "response", "implementation",
+        "resolution")))
+    event = table("event", *(sa_column(c) for c in (
+        "event_id", "memo_id", "seq", "kind", "occurred_on")),
+        sa_column("recorded_at", UTCDateTime), sa_column("numbers", JSONType),
+        sa_column("data", JSONType))
     with blank_engine.begin() as conn:
-        conn.execute(insert(metadata.tables["memo"]).values(
+        conn.execute(insert(memo).values(
             memo_id=MEMO_ID, title="ICE use of facial recognition databases", office="CRCL",
             component="ICE", kind="recommendation", issued_on=date(2022, 9, 30),
             response_due_on=date(2022, 11, 29), time_zone="America/New_York",
             status="awaiting_response", last_event_seq=1, created_at=AT, updated_at=AT))
-        conn.execute(insert(metadata.tables["recommendation"]), [
+        conn.execute(insert(rec), [
             {"memo_id": MEMO_ID, "number": n, "text": f"Recommendation {n}",
              "kind": "recommendation", "priority": False, "response": "awaiting",
              "implementation": "open", "resolution": "unresolved"} for n in (1, 2, 3)])
-        conn.execute(insert(metadata.tables["event"]).values(
+        conn.execute(insert(event).values(
             event_id=f"{MEMO_ID}#1", memo_id=MEMO_ID, seq=1, kind="memo_issued",
             occurred_on=date(2022, 9, 30), recorded_at=AT, numbers=[1, 2, 3], data={}))
-    for table, new in NEW_COLUMNS.items():
-        assert not new & columns(blank_engine, table)
+    for name, new in NEW_COLUMNS.items():
+        assert not new & columns(blank_engine, name)
     return blank_engine
 
 
-def test_create_tables_adds_missing_columns_and_indexes(old_store: Engine) -> None:
-    create_tables(old_store)
+def test_upgrade_adds_the_follow_up_columns_and_indexes(old_store: Engine) -> None:
+    with pytest.raises(StoreOutOfDate, match="revision 0001"):
+        require_current(old_store)  # a read never upgrades
 
-    for table, new in NEW_COLUMNS.items():
-        assert new <= columns(old_store, table), table
+    assert upgrade(old_store).applied == ["0002", "0003", "0004"]
+
+    for name, new in NEW_COLUMNS.items():
+        assert new <= columns(old_store, name), name
     with old_store.connect() as conn:
         indexes = {i["name"] for i in inspect(conn).get_indexes("event")}
         assert "ix_event_memo_id_number" in indexes
-        assert "delivery" in inspect(conn).get_table_names()  # new tables are still created
-    assert upgrade_tables(old_store, SQLModel.metadata) == []  # nothing left to add
+        assert "api_token" in inspect(conn).get_table_names()  # later tables too
+    assert upgrade(old_store).applied == []  # nothing left to do
+    require_current(old_store)
 
     with Session(old_store) as session:  # old rows read with the defaults
         old = session.get(Recommendation, (MEMO_ID, 1))
@@ -138,47 +108,3 @@ def test_create_tables_adds_missing_columns_and_indexes(old_store: Engine) -> No
         session.refresh(row)
         assert (row.last_event_seq, row.target_completion_on) == (1, date(2023, 12, 31))
         assert recommendation_state(row) == rec
-
-
-def test_concurrent_create_tables_both_succeed(old_store: Engine) -> None:
-    """Two processes upgrading at once: the loser of each ALTER finds it done."""
-    both_altering = threading.Barrier(2, timeout=10)
-    waited = threading.local()
-
-    def hold_first_alter(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("ALTER TABLE") and not getattr(waited, "done", False):
-            waited.done = True
-            both_altering.wait()
-
-    errors: list[BaseException] = []
-
-    def upgrade() -> None:
-        try:
-            create_tables(old_store)
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
-
-    sa_event.listen(old_store, "before_cursor_execute", hold_first_alter)
-    try:
-        threads = [threading.Thread(target=upgrade) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sa_event.remove(old_store, "before_cursor_execute", hold_first_alter)
-    assert errors == []
-    for table, new in NEW_COLUMNS.items():
-        assert new <= columns(old_store, table), table
-
-
-def test_a_column_that_cannot_be_added_is_named(blank_engine: Engine) -> None:
-    before = MetaData()
-    Table("thing", before, Column("id", Integer, primary_key=True))
-    before.create_all(blank_engine)
-    after = MetaData()
-    Table("thing", after, Column("id", Integer, primary_key=True),
-          Column("size", Integer, nullable=False), Column("note", JSON))
-    with pytest.raises(RuntimeError, match=r"thing\.size .* nullable or have a server default"):
-        upgrade_tables(blank_engine, after)
-    assert columns(blank_engine, "thing") == {"id"}

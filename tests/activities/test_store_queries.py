@@ -14,9 +14,10 @@ from sqlmodel import Session
 
 from domain.memo import MemoState, Withdraw, withdraw
 from domain.vocabulary import EventKind
-from store.db import create_tables, make_engine
+from store.db import make_engine
 from store.deliveries import create_delivery, get_delivered
 from store.events import apply_event
+from store.migrate import upgrade
 from store.queries import get_memo_view, list_deliveries, list_memo_views
 from store.tables import DeliveryCreate, Recommendation
 from tests.activities.activity_samples import event_record, issued_state, responded_state
@@ -28,8 +29,8 @@ def test_make_engine_creates_the_directory_and_sets_pragmas(tmp_path: Path) -> N
     db_file = tmp_path / "deep" / "er" / "rectrack.db"
     engine = make_engine(f"sqlite:///{db_file}")
     try:
-        create_tables(engine)
-        create_tables(engine)  # idempotent
+        upgrade(engine)
+        upgrade(engine)  # idempotent
         assert db_file.exists()
         with engine.connect() as conn:
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -8,7 +8,8 @@ import httpx
 from sqlmodel import Session
 
 from settings import Settings
-from store.db import create_tables, make_engine
+from store.db import make_engine
+from store.migrate import upgrade
 from store.tokens import create_token
 from tests.integration.support import cli_env, free_address, unique_id, write_memo
 from tests.integration.test_dev_command import rectrack_dev, stop_cleanly
@@ -17,7 +18,7 @@ from tests.integration.test_dev_command import rectrack_dev, stop_cleanly
 def manager_token(home: Path) -> str:
     engine = make_engine(Settings(home=home).db_url)
     try:
-        create_tables(engine)
+        upgrade(engine)
         with Session(engine) as session:
             return create_token(session, name="dev manager", role="manager")[1]
     finally:

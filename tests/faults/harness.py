@@ -19,7 +19,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
-from store.db import create_tables, make_engine
+from store.db import make_engine
+from store.migrate import upgrade
 from tests.faults.cluster import Server, Workers
 from tests.faults.invariants import Counts, measure
 from tests.faults.quiet import busy_workflows, wait_quiet, workflow_ids
@@ -90,7 +91,7 @@ async def open_phase(tmp_path: Path, name: str, *, workers: int = 2,
         try:
             await server.wait_ready()
             client = await connect(server.address)
-            await asyncio.to_thread(create_tables, engine)
+            await asyncio.to_thread(upgrade, engine)
             pool = Workers(home=home, address=server.address, task_queue=task_queue,
                            extra_env=extra)
             pool.start(workers)

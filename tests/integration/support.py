@@ -208,7 +208,8 @@ async def running_stack(home: Path, *, prefix: str, persistent: bool = True,
     """A real dev server on a free port plus an in-process worker, stopped afterwards."""
     from cli.devserver import DevServer
     from settings import Settings
-    from store.db import create_tables, make_engine
+    from store.db import make_engine
+    from store.migrate import upgrade
     from worker import connect, run_worker
 
     address = free_address()
@@ -219,7 +220,7 @@ async def running_stack(home: Path, *, prefix: str, persistent: bool = True,
     try:
         await server.wait_ready()
         client = await connect(address)
-        create_tables(engine)
+        upgrade(engine)
         stop = asyncio.Event()
         task = asyncio.create_task(run_worker(settings, client, stop))
         try:

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from store.db import create_tables, make_engine
+from store.db import make_engine
+from store.migrate import upgrade
 from tests.helpers import BIN_DIR
 from tests.reports.report_samples import fill_store
 
@@ -49,7 +50,7 @@ RUNS: dict[str, tuple[str, ...]] = {
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
     home: Path = tmp_path_factory.mktemp("report-cli")
     engine = make_engine(f"sqlite:///{home / 'rectrack.db'}")
-    create_tables(engine)
+    upgrade(engine)
     with Session(engine) as session:
         fill_store(session)
     engine.dispose()

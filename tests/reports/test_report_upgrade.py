@@ -1,42 +1,49 @@
-"""Stores older than the report columns: create_tables adds them and fills them in."""
+"""Stores older than the report columns (revision 0002): migration 0003 adds them and fills
+them in from what the store holds."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import insert, inspect, update
+from sqlalchemy import column, insert, inspect, table, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from activities.deadlines import today_in
-from store.backfill import backfill_report_columns
-from store.db import create_tables
+from store.db import UTCDateTime
+from store.migrate import upgrade
+from store.migrations.versions.v0003_reports import fill_report_columns
 from store.reports import aging_buckets, overdue_items, period_report
 from store.tables import Memo, Recommendation
 from tests.activities.conftest import blank_engine
-from tests.activities.test_schema_upgrade import old_shape
 from tests.reports.report_samples import TODAY
 
 __all__ = ["blank_engine"]
 AT = datetime(2023, 2, 1, 15, 30, tzinfo=UTC)  # 10:30 in New York
 
 
-def test_create_tables_adds_and_fills_the_report_columns(blank_engine: Engine) -> None:
-    metadata = old_shape()
-    metadata.create_all(blank_engine)
+def test_upgrade_adds_and_fills_the_report_columns(blank_engine: Engine) -> None:
+    upgrade(blank_engine, "0002")
+    memo = table("memo", *(column(c) for c in (
+        "memo_id", "title", "component", "kind", "issued_on", "response_due_on", "time_zone",
+        "status", "last_event_seq")),
+        column("created_at", UTCDateTime), column("updated_at", UTCDateTime))
+    rec = table("recommendation", *(column(c) for c in (
+        "memo_id", "number", "text", "kind", "priority", "response", "implementation",
+        "resolution", "closure_reason")))
     with blank_engine.begin() as conn:
-        conn.execute(insert(metadata.tables["memo"]).values(
+        conn.execute(insert(memo).values(
             memo_id="OLD-1", title="Old memo", component="ICE", kind="recommendation",
             issued_on=date(2022, 9, 30), response_due_on=date(2022, 11, 29),
             time_zone="America/New_York", status="awaiting_response", last_event_seq=1,
             created_at=AT, updated_at=AT))
-        conn.execute(insert(metadata.tables["recommendation"]), [
+        conn.execute(insert(rec), [
             {"memo_id": "OLD-1", "number": n, "text": f"Recommendation {n}",
              "kind": "recommendation", "priority": False, "response": "awaiting",
              "implementation": "closed" if n == 3 else "open", "resolution": "unresolved",
              "closure_reason": "withdrawn" if n == 3 else None} for n in (1, 2, 3)])
 
-    create_tables(blank_engine)
+    assert upgrade(blank_engine).applied == ["0003", "0004"]
 
     with blank_engine.connect() as conn:
         indexes = {i["name"] for i in inspect(conn).get_indexes("recommendation")}
@@ -69,7 +76,8 @@ def test_backfill_restores_what_the_projection_writes(filled: Session) -> None:
     assert isinstance(engine, Engine)
     # 11 rows get their memo copies; 6 of them are closed or resolved and get their dates
     # (ICE-1 #1 and #3, ICE-3 #1 and #2, CBP-1 #1 and #2).
-    assert backfill_report_columns(engine) == 11 + 6
+    with engine.begin() as conn:
+        assert fill_report_columns(conn) == 11 + 6
     filled.expire_all()
     after = {(r.memo_id, r.number): (r.component, r.issued_on, r.case_officer, r.resolved_on,
                                      r.ended_on)

@@ -16,7 +16,8 @@ from temporalio.worker import Worker
 
 from activities.activities import RectrackActivities
 from settings import Settings
-from store.db import create_tables, make_engine
+from store.db import make_engine
+from store.migrate import upgrade
 from tests.helpers import TEST_SERVER_BIN, register_search_attributes
 from worker import build_worker
 
@@ -51,7 +52,7 @@ class Stack:
 async def stack(time_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Stack]:
     settings = Settings(home=tmp_path, task_queue=f"tq-{uuid.uuid4()}")
     stack = Stack(time_env, settings)
-    create_tables(stack.engine)
+    upgrade(stack.engine)
     async with httpx.AsyncClient() as http:
         activities = RectrackActivities(engine=stack.engine, http=http, settings=settings)
         worker: Worker = build_worker(time_env.client, activities,
