@@ -2,16 +2,19 @@
 the migrated schema is exactly the models' on both backends.
 
 `data/store-3ab6ea1.db` was written by commit 3ab6ea1's own `create_tables` and
-`apply_event` (data/make_store_3ab6ea1.py); each test upgrades a copy.
+`apply_event` (data/make_store_3ab6ea1.py), the code just before Alembic;
+`data/store-3876583.db` by the first release's (data/make_store_3876583.py). Each test
+upgrades a copy.
 """
 
 from __future__ import annotations
 
 import shutil
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -30,6 +33,7 @@ from store.tables import Delivery
 from tests.activities.activity_samples import event_record, issued_state
 
 OLD_STORE = Path(__file__).parent / "data" / "store-3ab6ea1.db"
+FIRST_RELEASE_STORE = Path(__file__).parent / "data" / "store-3876583.db"
 TABLES = ("memo", "recommendation", "event", "delivery", "api_token")
 
 
@@ -47,9 +51,9 @@ def rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
                 for t in TABLES if t in names}
 
 
-def old_copy(tmp_path: Path) -> Engine:
+def old_copy(tmp_path: Path, source: Path = OLD_STORE) -> Engine:
     target = tmp_path / "store.db"
-    shutil.copyfile(OLD_STORE, target)
+    shutil.copyfile(source, target)
     return make_engine(f"sqlite:///{target}")
 
 
@@ -92,6 +96,34 @@ def test_a_store_of_3ab6ea1_upgrades_in_place(tmp_path: Path) -> None:
         engine.dispose()
 
 
+def test_a_store_of_the_first_release_upgrades_and_is_filled_in(tmp_path: Path) -> None:
+    engine = old_copy(tmp_path, FIRST_RELEASE_STORE)
+    try:
+        before = rows(engine)
+        result = upgrade(engine)
+        assert (result.detected, result.applied) == ("0001", ["0002", "0003", "0004"])
+        assert differences(engine) == []
+        after = rows(engine)
+        for table, old_rows in before.items():
+            assert [{k: new[k] for k in old} for old, new in
+                    zip(old_rows, after[table], strict=True)] == old_rows, table
+        recs = {(r["memo_id"], r["number"]): r for r in after["recommendation"]}
+        ice = recs[("CRCL-2022-ICE-FRD", 2)]
+        assert (ice["component"], ice["issued_on"], ice["days_to_response"], ice["ended_on"],
+                ice["last_event_seq"], ice["detail"]) == (
+            "ICE", "2022-09-30", 122, None, 0, None)  # raw SQLite values: dates as text
+        # Withdrawn without a date: the day its memo row last changed, in New York.
+        [memo] = [m for m in after["memo"] if m["memo_id"] == "OIG-2024-CBP-HOLD"]
+        changed = datetime.fromisoformat(str(memo["updated_at"])).replace(tzinfo=UTC)
+        assert recs[("OIG-2024-CBP-HOLD", 1)]["ended_on"] == changed.astimezone(
+            ZoneInfo("America/New_York")).date().isoformat()
+        with Session(engine) as session:
+            view = get_memo_view(session, memo_id="CRCL-2022-ICE-FRD", today=date(2023, 6, 1))
+            assert view is not None and view.counts.non_concurred == 2
+    finally:
+        engine.dispose()
+
+
 def test_migrated_schema_equals_the_models(blank_engine: Engine) -> None:
     result = upgrade(blank_engine)
     assert (result.before, result.detected) == (None, None)
@@ -125,11 +157,15 @@ def test_each_unversioned_revision_is_recognised(blank_engine: Engine) -> None:
                 conn.execute(text(f"DROP TABLE {table}"))
 
 
-def test_concurrent_upgrades_both_succeed(tmp_path: Path) -> None:
-    """Two processes starting at once on an old store: one upgrades, the other waits for
-    the lock and finds the store at head."""
-    first = old_copy(tmp_path)
-    engines = [first, make_engine(str(first.url))]
+def test_concurrent_upgrades_both_succeed(blank_engine: Engine) -> None:
+    """Two processes starting at once on an unversioned old store: one upgrades, the other
+    waits for the lock (BEGIN IMMEDIATE, or PostgreSQL's advisory lock) and finds the store
+    at head."""
+    upgrade(blank_engine, "0003")
+    with blank_engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
+    engines = [blank_engine,
+               make_engine(blank_engine.url.render_as_string(hide_password=False))]
     results: list[Any] = []
     barrier = threading.Barrier(2, timeout=10)
 
@@ -145,7 +181,7 @@ def test_concurrent_upgrades_both_succeed(tmp_path: Path) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    for engine in engines:
-        engine.dispose()
+    engines[1].dispose()
     assert all(not isinstance(r, BaseException) for r in results), results
     assert sorted(len(r.applied) for r in results) == [0, 1]
+    assert differences(blank_engine) == []
