@@ -13,31 +13,16 @@ is still open. Steps dated today or later keep their own instants.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
 from activities.models import ClockPlan, ClocksPlanRequest, DeadlinePlan, PlannedNotice, PlanRequest
-from domain.deadlines import is_federal_business_day
 from domain.ladder import LadderStep, steps_from
+from domain.office_time import local_instant, next_business_day, today_in
 from domain.vocabulary import NoticeKind
 
-
-def local_instant(day: date, at: time, time_zone: str) -> datetime:
-    """The UTC instant of wall-clock `at` on `day` in `time_zone`."""
-    return datetime.combine(day, at, tzinfo=ZoneInfo(time_zone)).astimezone(UTC)
-
-
-def today_in(time_zone: str, now: datetime | None = None) -> date:
-    """Today's date in `time_zone` (at `now`, default the current instant)."""
-    return (now or datetime.now(UTC)).astimezone(ZoneInfo(time_zone)).date()
-
-
-def next_business_day(day: date) -> date:
-    """The first federal business day after `day`."""
-    following = day + timedelta(days=1)
-    while not is_federal_business_day(following):
-        following += timedelta(days=1)
-    return following
+# The office-time helpers live in domain.office_time; they are re-exported here so that
+# `from activities.deadlines import today_in` keeps working.
+__all__ = ["deadline_plan", "local_instant", "next_business_day", "plan_clocks", "today_in"]
 
 
 def _superseded(missed: LadderStep, steps: list[LadderStep], catch_up_day: date) -> bool:

@@ -1,52 +1,22 @@
-"""Payloads exchanged between workflows and activities (pydantic, sandbox-safe)."""
+"""Payloads exchanged between workflows and activities (pydantic, sandbox-safe).
+
+`EventRecord` and `RecordResult` are defined in `domain.records`, because the store
+projects them too and must not import the activities; they are re-exported here.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from domain.clocks import Clock
 from domain.ladder import LadderStep, ReminderLadder
-from domain.memo import Contact, MemoState, RecommendationState
-from domain.vocabulary import EventKind, NoticeKind
-
-
-class EventRecord(BaseModel):
-    """One audit event plus the state after it, projected into the status rows.
-
-    Memo events carry the memo `snapshot`; recommendation events carry `number` and that
-    recommendation's state. `event_id` is `<memo_id>#<seq>` for memo events and
-    `<memo_id>/<number>#<seq>` for recommendation events (each workflow counts its own
-    `seq`): fixed before the first attempt, so a retried call finds its own earlier write
-    and does nothing.
-    """
-
-    event_id: str
-    memo_id: str
-    seq: int = Field(ge=1)
-    kind: EventKind
-    occurred_on: date | None = None
-    recorded_at: datetime  # UTC-aware, workflow.now() when the change happened
-    numbers: list[int] = []
-    data: dict[str, Any] = {}
-    snapshot: MemoState | None = None
-    number: int | None = None
-    recommendation: RecommendationState | None = None
-
-    @model_validator(mode="after")
-    def _one_subject(self) -> EventRecord:
-        if (self.snapshot is None) == (self.recommendation is None):
-            raise ValueError("an event carries either a memo snapshot or a recommendation")
-        if self.recommendation is not None and self.number != self.recommendation.number:
-            raise ValueError("number must match the recommendation's number")
-        return self
-
-
-class RecordResult(BaseModel):
-    event_id: str
-    duplicate: bool  # True when a retry found the event already written
+from domain.memo import Contact
+from domain.records import EventRecord as EventRecord  # re-exported
+from domain.records import RecordResult as RecordResult  # re-exported
+from domain.vocabulary import NoticeKind
 
 
 class NoticeRequest(BaseModel):

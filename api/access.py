@@ -16,11 +16,11 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from sqlmodel import col, select
 
-from activities.deadlines import today_in
 from api.context import context_of
 from api.problems import ProblemError
 from api.tokens import Principal, allow
 from domain.memo import MEMO_ID_PATTERN
+from domain.office_time import today_in
 from store.tables import Memo, Recommendation
 from store.tokens import Role
 

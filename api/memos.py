@@ -11,7 +11,6 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 import starter
-from activities.deadlines import today_in
 from api.access import StoredMemo, memo_access
 from api.calls import call_workflow, rpc_problem
 from api.context import context_of
@@ -22,6 +21,7 @@ from domain.dates import check_issue_date
 from domain.deadlines import check_time_zone
 from domain.errors import DomainError
 from domain.memo import MemoSpec, MemoState
+from domain.office_time import today_in
 from domain.views import MemoView, view_of_state
 from domain.vocabulary import MemoStatus
 from store.queries import (

@@ -24,11 +24,11 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from activities.deadlines import today_in
 from api.context import context_of
 from api.problems import READ_PROBLEMS, ProblemError, problem_doc
 from api.tokens import Principal, Readers, allow, component_filter
 from domain.memo import DEFAULT_TIME_ZONE
+from domain.office_time import today_in
 
 router = APIRouter(tags=["reports"], responses={
     **READ_PROBLEMS, 403: problem_doc("an agency token asking for another component"),

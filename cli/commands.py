@@ -21,12 +21,12 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 import starter
-from activities.deadlines import today_in
 from cli import render
 from cli.db_commands import require_store
 from cli.errors import BadInput, CliError
 from cli.files import load_memo, load_response, validate
 from domain.memo import GrantExtension, RecordResponse, Withdraw
+from domain.office_time import today_in
 from domain.views import MemoView
 from settings import Settings, temporal_connect_config
 from store.db import make_engine

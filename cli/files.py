@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from activities.deadlines import today_in
 from cli.errors import BadInput, describe_validation_error
 from domain.dates import check_issue_date
 from domain.deadlines import check_time_zone
@@ -23,6 +22,7 @@ from domain.errors import DomainError
 from domain.followup import ActionPlan, StatusUpdate
 from domain.limits import document_size_problem
 from domain.memo import MemoSpec, RecordResponse
+from domain.office_time import today_in
 from domain.recommendation import SubmitActionPlan
 
 Model = TypeVar("Model", bound=BaseModel)

@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 from temporalio.client import Client
 
 import starter
-from activities.deadlines import today_in
 from cli.commands import _call_workflow, _client, _print_state
 from cli.db_commands import require_store
 from cli.errors import BadInput
@@ -27,6 +26,7 @@ from cli.files import load_action_plan, load_status_update, validate
 from domain.followup import StatusUpdate
 from domain.memo import MemoState, RecommendationState
 from domain.memo_followup import MemoHold, MemoResume, Publish
+from domain.office_time import today_in
 from domain.recommendation import (
     Close,
     DecideExtension,

@@ -33,9 +33,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from activities.deadlines import today_in
-from activities.models import EventRecord, RecordResult
 from domain.memo import MemoState, RecommendationState
+from domain.office_time import today_in
+from domain.records import EventRecord, RecordResult
 from domain.vocabulary import Implementation, PublicationKind, ResponseStatus
 from store.tables import Event, Memo, Recommendation, utcnow
 

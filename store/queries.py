@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
-from activities.deadlines import today_in
 from domain.memo import MemoState, RecommendationState
+from domain.office_time import today_in
 from domain.views import MemoFacts, MemoView, RecommendationView, memo_view, view_of_state
 from domain.vocabulary import (
     ClosureReason,

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlmodel import Session
 
-from activities.deadlines import today_in
+from domain.office_time import today_in
 from domain.vocabulary import MemoStatus
 from store.tables import DUE_COLUMNS, Memo, Recommendation
 

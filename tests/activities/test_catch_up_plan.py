@@ -9,10 +9,11 @@ import pytest
 from temporalio.exceptions import ApplicationError
 
 from activities.activities import RectrackActivities
-from activities.deadlines import deadline_plan, next_business_day
+from activities.deadlines import deadline_plan
 from activities.models import ClocksPlanRequest, PlanRequest
 from domain.clocks import Clock
 from domain.ladder import ReminderLadder
+from domain.office_time import next_business_day
 from tests.activities.activity_samples import activity_env
 
 NEW_YORK = "America/New_York"

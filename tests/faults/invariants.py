@@ -29,8 +29,8 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 import starter
-from activities.deadlines import today_in
 from domain.memo import MemoState, NoticeRecord, RecommendationState
+from domain.office_time import today_in
 from domain.views import view_of_state
 from store.queries import get_memo_view
 from store.tables import Recommendation

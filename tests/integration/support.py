@@ -27,8 +27,8 @@ from sqlmodel import Session
 from temporalio.client import Client, WorkflowHandle
 
 import starter
-from activities.deadlines import today_in
 from domain.memo import MemoState, RecommendationState
+from domain.office_time import today_in
 from domain.views import MemoView
 from settings import Settings
 from store.queries import get_memo_view, list_events

@@ -9,7 +9,7 @@ from sqlalchemy import column, insert, inspect, table, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from activities.deadlines import today_in
+from domain.office_time import today_in
 from store.db import UTCDateTime
 from store.migrate import upgrade
 from store.migrations.versions.v0003_reports import fill_report_columns

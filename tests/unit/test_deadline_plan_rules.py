@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from activities.deadlines import deadline_plan, local_instant, today_in
+from activities.deadlines import deadline_plan
 from activities.models import DeadlinePlan, PlanRequest
 from domain.ladder import ReminderLadder
+from domain.office_time import local_instant, today_in
 
 NY = "America/New_York"
 

@@ -13,11 +13,11 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 import starter
-from activities.deadlines import next_business_day
 from cli.files import load_action_plan, load_memo, load_response
 from domain.followup import Evidence
 from domain.memo import NoticeRecord, RecordResponse
 from domain.memo_followup import Publish
+from domain.office_time import next_business_day
 from domain.recommendation import Close, Review
 from domain.vocabulary import ClosureReason, Decision, MemoStatus, PublicationKind
 from tests.workflows.conftest import Stack
