@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 from api.dashboard.charts import Chart, aging_chart, concurrence_chart
 from api.dashboard.session import workflow_url
 from api.tokens import Principal
-from cli.render import event_detail
 from domain.memo import RecommendationState
+from presentation.events import event_detail
 from store.queries import (
     StoredMemoView,
     StoredRecommendationView,
