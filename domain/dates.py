@@ -70,13 +70,14 @@ def check_within_horizon(value: date, field: str, issued_on: date | None) -> Non
     """A due, extension or target date no more than 30 years after the memo's issue."""
     if issued_on is not None and value > horizon(issued_on):
         raise DomainError(f"{field} {value} is more than {MAX_YEARS_AHEAD} years after the "
-                          f"memo's issue date {issued_on}")
+                          f"memo's issue date {issued_on}", field=field)
 
 
 def check_not_before_issue(value: date, field: str, issued_on: date | None) -> None:
     """The date of an act on the memo cannot precede the memo itself."""
     if issued_on is not None and value < issued_on:
-        raise DomainError(f"{field} {value} is before the memo's issue date {issued_on}")
+        raise DomainError(f"{field} {value} is before the memo's issue date {issued_on}",
+                          field=field)
 
 
 def check_issue_date(issued_on: date, today: date, time_zone: str) -> None:
@@ -84,4 +85,4 @@ def check_issue_date(issued_on: date, today: date, time_zone: str) -> None:
     tomorrow = today + timedelta(days=1)
     if issued_on > tomorrow:
         raise DomainError(f"issued_on {issued_on} is after tomorrow ({tomorrow} in "
-                          f"{time_zone})")
+                          f"{time_zone})", field="issued_on")

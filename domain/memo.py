@@ -285,10 +285,11 @@ def record_response(state: MemoState, cmd: RecordResponse, latest_date: date) ->
     require_open(state, "record a response")
     if cmd.received_on < state.spec.issued_on:
         raise DomainError(
-            f"received_on {cmd.received_on} is before the memo was issued ({state.spec.issued_on})"
-        )
+            f"received_on {cmd.received_on} is before the memo was issued ({state.spec.issued_on})",
+            field="received_on")
     if cmd.received_on > latest_date:
-        raise DomainError(f"received_on {cmd.received_on} is in the future")
+        raise DomainError(f"received_on {cmd.received_on} is in the future",
+                          field="received_on")
     numbers = [r.number for r in cmd.responses]
     repeated = sorted({n for n in numbers if numbers.count(n) > 1})
     if repeated:
@@ -346,8 +347,8 @@ def grant_extension(state: MemoState, cmd: GrantExtension) -> Transition:
         raise InvalidTransition(f"cannot extend: memo {state.memo_id} has been fully answered")
     if cmd.to_due_on <= state.response_due_on:
         raise DomainError(
-            f"to_due_on {cmd.to_due_on} is not after the current due date {state.response_due_on}"
-        )
+            f"to_due_on {cmd.to_due_on} is not after the current due date {state.response_due_on}",
+            field="to_due_on")
     check_within_horizon(cmd.to_due_on, "to_due_on", state.spec.issued_on)
     new = state.model_copy(deep=True)
     new.extensions.append(Extension(from_due_on=state.response_due_on, to_due_on=cmd.to_due_on,
@@ -366,7 +367,8 @@ def grant_extension(state: MemoState, cmd: GrantExtension) -> Transition:
 def withdraw(state: MemoState, cmd: Withdraw) -> Transition:
     require_open(state, "withdraw")
     if cmd.on is not None and cmd.on < state.spec.issued_on:
-        raise DomainError(f"on {cmd.on} is before the memo was issued ({state.spec.issued_on})")
+        raise DomainError(f"on {cmd.on} is before the memo was issued ({state.spec.issued_on})",
+                          field="on")
     new = state.model_copy(deep=True)
     new.status = MemoStatus.WITHDRAWN
     new.withdrawn_reason = cmd.reason

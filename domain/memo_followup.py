@@ -46,7 +46,8 @@ def publish(state: MemoState, cmd: Publish) -> Transition:
     if state.status is MemoStatus.WITHDRAWN:
         raise InvalidTransition(f"cannot publish: memo {state.memo_id} is withdrawn")
     if cmd.published_on < state.spec.issued_on:
-        raise DomainError(f"published_on {cmd.published_on} is before the memo was issued")
+        raise DomainError(f"published_on {cmd.published_on} is before the memo was issued",
+                          field="published_on")
     for earlier in state.publications:
         if earlier.kind is cmd.kind:
             raise InvalidTransition(f"the {cmd.kind.value} of memo {state.memo_id} was "
@@ -77,7 +78,8 @@ def resume_memo(state: MemoState, cmd: MemoResume) -> Transition:
     if state.hold is None:
         raise InvalidTransition(f"memo {state.memo_id} is not on hold")
     if cmd.on < state.hold.since:
-        raise DomainError(f"on {cmd.on} is before the hold began ({state.hold.since})")
+        raise DomainError(f"on {cmd.on} is before the hold began ({state.hold.since})",
+                          field="on")
     shift = timedelta(days=(cmd.on - state.hold.since).days)
     new = state.model_copy(deep=True)
     new.hold = None

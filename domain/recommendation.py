@@ -117,7 +117,8 @@ def _answered(rec: RecommendationState, action: str) -> None:
 
 def _not_before_response(rec: RecommendationState, on: date, field: str) -> None:
     if rec.received_on is not None and on < rec.received_on:
-        raise DomainError(f"{field} {on} is before the response ({rec.received_on})")
+        raise DomainError(f"{field} {on} is before the response ({rec.received_on})",
+                          field=field)
 
 
 def due_dates(rec: RecommendationState) -> dict[str, date]:
@@ -186,7 +187,7 @@ def review(rec: RecommendationState, cmd: Review, policy: FollowUpPolicy, *,
     new = rec.model_copy(deep=True)
     if cmd.decision is ReviewDecision.DISPUTE:
         if not (cmd.reason or "").strip():
-            raise DomainError("reason: a dispute needs a reason")
+            raise DomainError("reason: a dispute needs a reason", field="reason")
         new.resolution = Resolution.UNRESOLVED
         new.dispute_reason = cmd.reason
         new.revision_due_on = cmd.reviewed_on + timedelta(days=policy.revision_days)
@@ -204,10 +205,11 @@ def review(rec: RecommendationState, cmd: Review, policy: FollowUpPolicy, *,
     if rec.response is ResponseStatus.NON_CONCURRED:
         if not (cmd.justification or "").strip():
             raise DomainError("justification: accepting a non-concurrence needs a "
-                              "justification")
+                              "justification", field="justification")
         if cmd.closure_reason not in NON_CONCURRENCE_CLOSURES:
             raise DomainError("closure_reason: accepting a non-concurrence closes it as "
-                              "not_implemented or no_longer_applicable")
+                              "not_implemented or no_longer_applicable",
+                              field="closure_reason")
         closed, events = close(new, Close(reason=cmd.closure_reason,
                                           justification=cmd.justification or "",
                                           closed_on=cmd.reviewed_on), issued_on=issued_on)
@@ -251,10 +253,10 @@ def request_extension(rec: RecommendationState, cmd: RequestExtension, *,
     if cmd.clock not in dates:
         names = ", ".join(sorted(dates)) or "none"
         raise UnknownItem(f"clock: recommendation {rec.number} has no open due date "
-                          f"{cmd.clock!r} (open: {names})")
+                          f"{cmd.clock!r} (open: {names})", field="clock")
     if cmd.to_date <= dates[cmd.clock]:
         raise DomainError(f"to_date {cmd.to_date} is not after the current {cmd.clock} due "
-                          f"date {dates[cmd.clock]}")
+                          f"date {dates[cmd.clock]}", field="to_date")
     check_within_horizon(cmd.to_date, "to_date", issued_on)
     _not_before_response(rec, cmd.requested_on, "requested_on")
     check_not_before_issue(cmd.requested_on, "requested_on", issued_on)
@@ -278,7 +280,7 @@ def decide_extension(rec: RecommendationState, cmd: DecideExtension, *,
     matching = [r for r in new.extension_requests if r.id == cmd.request_id]
     if not matching:
         raise UnknownItem(f"request_id: recommendation {rec.number} has no extension "
-                          f"request #{cmd.request_id}")
+                          f"request #{cmd.request_id}", field="request_id")
     request = matching[0]
     if request.status is not ExtensionStatus.PENDING:
         raise InvalidTransition(f"extension request #{request.id} was already "
@@ -287,7 +289,7 @@ def decide_extension(rec: RecommendationState, cmd: DecideExtension, *,
     check_not_before_issue(cmd.decided_on, "decided_on", issued_on)
     if cmd.decided_on < request.requested_on:
         raise DomainError(f"decided_on {cmd.decided_on} is before the request "
-                          f"({request.requested_on})")
+                          f"({request.requested_on})", field="decided_on")
     request.status = ExtensionStatus.APPROVED if cmd.approve else ExtensionStatus.DENIED
     request.decided_by, request.decided_on = cmd.decided_by, cmd.decided_on
     request.decision_reason = cmd.reason
@@ -320,7 +322,8 @@ def lift_hold(rec: RecommendationState, cmd: LiftHold, *, by_memo: bool = False
     if by_memo and not rec.hold.by_memo:
         return rec, []  # its own hold outlives the memo's
     if cmd.on < rec.hold.since:
-        raise DomainError(f"on {cmd.on} is before the hold began ({rec.hold.since})")
+        raise DomainError(f"on {cmd.on} is before the hold began ({rec.hold.since})",
+                          field="on")
     shift = timedelta(days=(cmd.on - rec.hold.since).days)
     new = rec.model_copy(deep=True)
     new.hold = None
@@ -336,10 +339,11 @@ def close(rec: RecommendationState, cmd: Close, *, issued_on: date | None = None
           ) -> RecTransition:
     _open(rec, "close")
     if not cmd.justification.strip():
-        raise DomainError("justification: closing needs a justification")
+        raise DomainError("justification: closing needs a justification",
+                          field="justification")
     if cmd.reason in NEEDS_EVIDENCE and not (cmd.evidence or rec.evidence):
         raise DomainError(f"evidence: closing as {cmd.reason.value} needs at least one "
-                          "evidence reference")
+                          "evidence reference", field="evidence")
     _not_before_response(rec, cmd.closed_on, "closed_on")
     check_not_before_issue(cmd.closed_on, "closed_on", issued_on)
     new = rec.model_copy(deep=True)
@@ -358,7 +362,7 @@ def reopen(rec: RecommendationState, cmd: Reopen, policy: FollowUpPolicy, *,
     if rec.implementation is not Implementation.CLOSED:
         raise InvalidTransition(f"recommendation {rec.number} is not closed")
     if rec.closed_on is not None and cmd.on < rec.closed_on:
-        raise DomainError(f"on {cmd.on} is before the closure ({rec.closed_on})")
+        raise DomainError(f"on {cmd.on} is before the closure ({rec.closed_on})", field="on")
     check_not_before_issue(cmd.on, "on", issued_on)
     if rec.closure_reason is ClosureReason.WITHDRAWN:
         raise InvalidTransition(f"recommendation {rec.number} was withdrawn with its memo")

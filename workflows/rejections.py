@@ -1,4 +1,10 @@
-"""Turning a broken domain rule into a clean update rejection (shared by both workflows)."""
+"""Turning a broken domain rule into a clean update rejection (shared by both workflows).
+
+The rejection carries what a client needs as data, not prose: its `type` is the domain
+error's class name (`InvalidTransition`, `UnknownItem`, `DomainError`) and its details
+hold `{"field": ...}` when the rule knows the input at fault. Rejected updates never
+enter workflow history, so this shape can change without breaking replay.
+"""
 
 from __future__ import annotations
 
@@ -20,5 +26,6 @@ def attempt(transition: Callable[[], Result]) -> Result:
     try:
         return transition()
     except DomainError as error:
-        raise ApplicationError(str(error), type=type(error).__name__,
+        details = [{"field": error.field}] if error.field else []
+        raise ApplicationError(str(error), *details, type=type(error).__name__,
                                non_retryable=True) from None

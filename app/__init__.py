@@ -1,0 +1,1 @@
+"""The application service layer: one function per action, shared by the CLI and the API."""

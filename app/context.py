@@ -1,0 +1,76 @@
+"""What every service call is given: settings, one store engine, one Temporal client.
+
+An entry point builds one `Context` per process (the CLI) or per app (the API) and
+passes it down; the service layer never builds engines or clients of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from app.errors import Unavailable
+from settings import Settings, temporal_connect_config
+
+Result = TypeVar("Result")
+
+
+class Context:
+    """Settings, the store's engine and the Temporal client (injected, or connected on
+    first use from the TEMPORAL_* settings)."""
+
+    def __init__(self, settings: Settings, engine: Engine, client: Client | None = None,
+                 ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self._client = client
+        self._connecting = asyncio.Lock()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
+
+    async def read(self, query: Callable[[Session], Result]) -> Result:
+        """`query(session)` in a worker thread (the session blocks); a store without
+        tables, or unreachable, is Unavailable."""
+
+        def run() -> Result:
+            with self.session() as session:
+                return query(session)
+
+        try:
+            return await asyncio.to_thread(run)
+        except (OperationalError, ProgrammingError) as error:
+            raise Unavailable(store_problem(error)) from None
+
+    async def client(self) -> Client:
+        """The Temporal client; Unavailable if Temporal cannot be reached."""
+        if self._client is not None:
+            return self._client
+        async with self._connecting:
+            if self._client is None:
+                config = temporal_connect_config()
+                try:
+                    self._client = await Client.connect(
+                        **config, data_converter=pydantic_data_converter)
+                except RuntimeError as error:
+                    raise Unavailable(f"cannot reach Temporal at {config['target_host']}: "
+                                      f"{error}") from None
+        return self._client
+
+
+def store_problem(error: Exception) -> str:
+    """One line for a store that cannot answer: no tables yet, or unreachable."""
+    text = str(getattr(error, "orig", error)).strip().splitlines()[0]
+    if "no such table" in text or "does not exist" in text:
+        return f"the store has no tables yet ({text}); run `rectrack db upgrade`"
+    return f"the store cannot be read: {text}"

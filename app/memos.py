@@ -1,0 +1,133 @@
+"""Actions on a whole memo: issue, respond, extend, withdraw, hold, resume, publish.
+
+Each takes plain inputs (the command's fields) and a Context: it finds the memo in the
+store (NotFound), fills the business date (today in the memo's office), builds the
+domain command (Invalid), runs the workflow update (Conflict, Invalid, Unavailable, see
+app.calls) and returns the memo's new state as its workflow holds it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from activities.deadlines import today_in  # domain.office_time once it lands
+from app import temporal
+from app.calls import guarded, refusal
+from app.commands import build
+from app.context import Context
+from app.errors import Conflict, Invalid, Unavailable
+from app.reads import MemoFacts, memo_of
+from domain.dates import check_issue_date
+from domain.deadlines import check_time_zone
+from domain.errors import DomainError
+from domain.memo import GrantExtension, MemoSpec, MemoState, RecordResponse, Withdraw
+from domain.memo_followup import MemoHold, MemoResume, Publish
+from store.queries import StoredMemoView, get_memo_view
+from workflows.memo import MemoWorkflow
+
+Fields = Mapping[str, Any] | BaseModel | None
+
+
+def checked_spec(spec: MemoSpec) -> MemoSpec:
+    """The memo with its due date fixed, once its time zone and issue date are sound."""
+    try:
+        check_time_zone(spec.time_zone)
+    except ValueError as error:
+        raise Invalid(f"time_zone: {error}", field="time_zone") from None
+    try:
+        check_issue_date(spec.issued_on, today_in(spec.time_zone), spec.time_zone)
+    except DomainError as error:
+        raise Invalid(str(error), field=error.field) from None
+    try:
+        return temporal.resolve_due_date(spec)
+    except (ValueError, OverflowError) as error:  # a window past the end of the calendar
+        raise Invalid(f"response_window: no due date: {error}",
+                      field="response_window") from None
+
+
+async def issue(ctx: Context, spec: MemoSpec, *,
+                wait_seconds: float = 30.0) -> tuple[MemoSpec, StoredMemoView | None]:
+    """Start the memo's workflow (Conflict if its id was ever used), then wait for the
+    worker to record it: the stored view, or None if it is not recorded in time."""
+    spec = checked_spec(spec)
+    client = await ctx.client()
+    try:
+        await temporal.start_memo(client, spec, task_queue=ctx.settings.task_queue)
+    except WorkflowAlreadyStartedError:
+        raise Conflict(f"memo {spec.memo_id} already exists; nothing changed",
+                       field="memo_id") from None
+    except RPCError as error:
+        raise refusal(spec.memo_id, error) from None
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        try:
+            view = await ctx.read(lambda session: get_memo_view(session,
+                                                                 memo_id=spec.memo_id))
+        except Unavailable:  # the worker has not created the store's tables yet
+            view = None
+        if view is not None:
+            return spec, view
+        await asyncio.sleep(0.1)
+    return spec, None
+
+
+async def _run(ctx: Context, memo: MemoFacts, update: Any, cmd: BaseModel) -> MemoState:
+    client = await ctx.client()
+    return await guarded(memo.memo_id,
+                         temporal.update_memo(client, memo.memo_id, update, cmd),
+                         finished=memo.finished)
+
+
+async def respond(ctx: Context, memo_id: str, fields: Fields, *,
+                  source: str | None = None) -> tuple[MemoState, RecordResponse]:
+    """Record the component's response (`received_on`, `responses`, `recorded_by`)."""
+    memo = await memo_of(ctx, memo_id)
+    cmd = build(RecordResponse, fields, source=source)
+    return await _run(ctx, memo, MemoWorkflow.record_response, cmd), cmd
+
+
+async def extend(ctx: Context, memo_id: str, fields: Fields, *,
+                 source: str | None = None) -> tuple[MemoState, GrantExtension]:
+    """Grant an extension of the response deadline (`to_due_on`, `reason`, `approved_by`)."""
+    memo = await memo_of(ctx, memo_id)
+    cmd = build(GrantExtension, fields, source=source)
+    return await _run(ctx, memo, MemoWorkflow.grant_extension, cmd), cmd
+
+
+async def withdraw(ctx: Context, memo_id: str, fields: Fields, *,
+                   source: str | None = None) -> tuple[MemoState, Withdraw]:
+    """Withdraw the memo (`reason`, `on`: default today)."""
+    memo = await memo_of(ctx, memo_id)
+    cmd = build(Withdraw, fields, source=source, on=memo.today())
+    return await _run(ctx, memo, MemoWorkflow.withdraw, cmd), cmd
+
+
+async def hold(ctx: Context, memo_id: str, fields: Fields, *,
+               source: str | None = None) -> tuple[MemoState, MemoHold]:
+    """Put the whole memo on hold (`reason`, `on`); its open recommendations follow."""
+    memo = await memo_of(ctx, memo_id)
+    cmd = build(MemoHold, fields, source=source, on=memo.today())
+    return await _run(ctx, memo, MemoWorkflow.hold, cmd), cmd
+
+
+async def resume(ctx: Context, memo_id: str, fields: Fields, *,
+                 source: str | None = None) -> tuple[MemoState, MemoResume]:
+    """Lift the memo's hold (`on`); open due dates move by the days on hold."""
+    memo = await memo_of(ctx, memo_id)
+    cmd = build(MemoResume, fields, source=source, on=memo.today())
+    return await _run(ctx, memo, MemoWorkflow.resume, cmd), cmd
+
+
+async def publish(ctx: Context, memo_id: str, fields: Fields, *,
+                  source: str | None = None) -> tuple[MemoState, Publish]:
+    """Record a publication (`kind`, `uri`, `published_on`)."""
+    memo = await memo_of(ctx, memo_id)
+    cmd = build(Publish, fields, source=source, published_on=memo.today())
+    return await _run(ctx, memo, MemoWorkflow.publish, cmd), cmd

@@ -1,0 +1,123 @@
+"""The Temporal side of every action: the workflows' handles, starting a memo's
+workflow, and sending an update again when it raced a continue-as-new.
+
+Only the service layer (app/) talks to the workflows; it turns their errors into
+app.errors (see app.calls).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.deadlines import due_date
+from domain.memo import MemoSpec, MemoState, RecommendationState
+from workflows import search_attributes as sa
+from workflows.inputs import MemoStart, memo_workflow_id, recommendation_workflow_id
+from workflows.memo import MemoWorkflow
+from workflows.recommendation import RecommendationWorkflow
+
+Result = TypeVar("Result")
+UPDATE_ATTEMPTS = 5
+
+
+def resolve_due_date(spec: MemoSpec) -> MemoSpec:
+    """The memo with its due date fixed: given in the file, else from the response window."""
+    if spec.response_due_on is not None:
+        return spec
+    window = spec.response_window
+    return spec.model_copy(update={
+        "response_due_on": due_date(spec.issued_on, window.days, window.counting)})
+
+
+async def start_memo(client: Client, spec: MemoSpec, *, task_queue: str) -> WorkflowHandle[
+        MemoWorkflow, MemoState]:
+    """Start the memo's workflow; raises WorkflowAlreadyStartedError for a known memo id."""
+    spec = resolve_due_date(spec)
+    assert spec.response_due_on is not None
+    state = MemoState.issue(spec, spec.response_due_on)
+    return await client.start_workflow(
+        MemoWorkflow.run,
+        MemoStart(state=state),
+        id=memo_workflow_id(spec.memo_id),
+        task_queue=task_queue,
+        # A memo id names one memo forever, even after its workflow has closed.
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        search_attributes=sa.memo_pairs(
+            memo_id=spec.memo_id, component=spec.component, status=state.status.value,
+            response_due_on=state.response_due_on, overdue=False),
+    )
+
+
+def memo_handle(client: Client, memo_id: str) -> WorkflowHandle[MemoWorkflow, MemoState]:
+    return client.get_workflow_handle_for(MemoWorkflow.run, memo_workflow_id(memo_id))
+
+
+def recommendation_handle(client: Client, memo_id: str, number: int) -> WorkflowHandle[
+        RecommendationWorkflow, RecommendationState]:
+    return client.get_workflow_handle_for(RecommendationWorkflow.run,
+                                          recommendation_workflow_id(memo_id, number))
+
+
+async def update_memo(client: Client, memo_id: str, update: Any, cmd: Any) -> MemoState:
+    """Run one of MemoWorkflow's updates (e.g. `MemoWorkflow.withdraw`)."""
+    handle = memo_handle(client, memo_id)
+    result: MemoState = await send_update(
+        handle, lambda update_id: handle.execute_update(update, cmd, id=update_id))
+    return result
+
+
+async def update_recommendation(client: Client, memo_id: str, number: int,
+                                update: Any, cmd: Any) -> RecommendationState:
+    """Run one of RecommendationWorkflow's updates (e.g. `RecommendationWorkflow.review`)."""
+    handle = recommendation_handle(client, memo_id, number)
+    result: RecommendationState = await send_update(
+        handle, lambda update_id: handle.execute_update(update, cmd, id=update_id))
+    return result
+
+
+async def live_state(client: Client, memo_id: str) -> MemoState:
+    return await memo_handle(client, memo_id).query(MemoWorkflow.state_query)
+
+
+async def recommendation_state(client: Client, memo_id: str,
+                               number: int) -> RecommendationState:
+    return await recommendation_handle(client, memo_id, number).query(
+        RecommendationWorkflow.state_query)
+
+
+async def send_update(handle: WorkflowHandle[Any, Any],
+                      send: Callable[[str], Awaitable[Result]]) -> Result:
+    """Send an update (`send(update_id)`), again if it raced a continue-as-new.
+
+    The server can resolve the workflow id to the run that is just continuing as new;
+    that closed run answers NOT_FOUND ("workflow execution already completed") for an
+    update id it never received (one it did receive answers with its outcome). So the
+    update never ran: it is sent again, with the same id, once a newer run is running.
+    """
+    update_id = str(uuid.uuid4())
+    for attempt in range(UPDATE_ATTEMPTS):
+        try:
+            return await send(update_id)
+        except RPCError as error:
+            if (error.status is not RPCStatusCode.NOT_FOUND or attempt == UPDATE_ATTEMPTS - 1
+                    or not await _running(handle)):
+                raise
+        await asyncio.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
+async def _running(handle: WorkflowHandle[Any, Any]) -> bool:
+    """Whether the workflow id has a running run (a new one, after continue-as-new);
+    `handle` names no run, so it describes the latest."""
+    try:
+        description = await handle.describe()
+    except RPCError:
+        return False
+    return description.status is WorkflowExecutionStatus.RUNNING
