@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     notice_hour: int = Field(default=9, ge=0, le=23)  # office-time hour notices go out
     webhook_timeout_seconds: float = 10.0
     api_port: int = Field(default=8000, ge=0, le=65535)  # `rectrack dev` serves the API here
+    # Where the dashboard links a workflow: the Temporal UI and the namespace it shows.
+    temporal_ui_url: str = "http://localhost:8233"
+    temporal_namespace: str = Field(default="default", validation_alias=AliasChoices(
+        "RECTRACK_TEMPORAL_NAMESPACE", "TEMPORAL_NAMESPACE"))
 
     @property
     def db_url(self) -> str:

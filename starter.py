@@ -1,7 +1,14 @@
-"""Client-side actions on memos and recommendations, each taking an injected Temporal client.
+"""A small starter, in the style of Temporal's samples: issue the example memo.
 
-The `rectrack` command (see cli/) is built on these; tests call them directly with the
-client of their test server. `main` is the console-script entry point.
+    python starter.py            # against TEMPORAL_ADDRESS (a `rectrack dev` running)
+
+`main(client)` issues examples/memos/crcl-2022-ice-frd.yaml through the service layer (app/) and
+prints its stored view; tests may pass the client of their own server. The `rectrack`
+command is cli.main:main.
+
+Below it, the workflows' updates as plain client calls (`record_response(client, memo_id,
+cmd)`...), each a one-liner over app.temporal: the workflow tests drive the workflows
+with them, without the store the service layer reads.
 """
 
 from __future__ import annotations
@@ -10,15 +17,22 @@ import asyncio
 import contextlib
 import os
 import sys
-import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from pathlib import Path
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client
 
-from domain.deadlines import due_date
+from app import memos
+from app.context import Context
+from app.temporal import (
+    live_state,
+    memo_handle,
+    recommendation_handle,
+    recommendation_state,
+    resolve_due_date,
+    update_memo,
+    update_recommendation,
+)
+from app.temporal import start_memo as issue_memo
 from domain.followup import StatusUpdate
 from domain.memo import (
     GrantExtension,
@@ -39,146 +53,57 @@ from domain.recommendation import (
     Review,
     SubmitActionPlan,
 )
-from workflows import search_attributes as sa
-from workflows.inputs import MemoStart, memo_workflow_id, recommendation_workflow_id
+from settings import Settings
+from store.db import make_engine
 from workflows.memo import MemoWorkflow
 from workflows.recommendation import RecommendationWorkflow
 
-Result = TypeVar("Result")
-UPDATE_ATTEMPTS = 5
+EXAMPLE = Path(__file__).parent / "examples" / "memos" / "crcl-2022-ice-frd.yaml"
+
+__all__ = ["issue_memo", "live_state", "main", "memo_handle", "recommendation_handle",
+           "recommendation_state", "resolve_due_date", "update_recommendation"]
 
 
-def resolve_due_date(spec: MemoSpec) -> MemoSpec:
-    """The memo with its due date fixed: given in the file, else from the response window."""
-    if spec.response_due_on is not None:
-        return spec
-    window = spec.response_window
-    return spec.model_copy(update={
-        "response_due_on": due_date(spec.issued_on, window.days, window.counting)})
+async def main(client: Client | None = None, path: Path = EXAMPLE) -> None:
+    """Issue the memo in `path` (the example by default) and print it as stored."""
+    import yaml
 
-
-async def issue_memo(client: Client, spec: MemoSpec, *, task_queue: str) -> WorkflowHandle[
-        MemoWorkflow, MemoState]:
-    """Start the memo's workflow; raises WorkflowAlreadyStartedError for a known memo id."""
-    spec = resolve_due_date(spec)
-    assert spec.response_due_on is not None
-    state = MemoState.issue(spec, spec.response_due_on)
-    return await client.start_workflow(
-        MemoWorkflow.run,
-        MemoStart(state=state),
-        id=memo_workflow_id(spec.memo_id),
-        task_queue=task_queue,
-        # A memo id names one memo forever, even after its workflow has closed.
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        search_attributes=sa.memo_pairs(
-            memo_id=spec.memo_id, component=spec.component, status=state.status.value,
-            response_due_on=state.response_due_on, overdue=False),
-    )
-
-
-async def _update(handle: WorkflowHandle[Any, Any],
-                  send: Callable[[str], Awaitable[Result]]) -> Result:
-    """Send an update (`send(update_id)`), again if it raced a continue-as-new.
-
-    The server can resolve the workflow id to the run that is just continuing as new;
-    that closed run answers NOT_FOUND ("workflow execution already completed") for an
-    update id it never received (one it did receive answers with its outcome). So the
-    update never ran: it is sent again, with the same id, once a newer run is running.
-    """
-    update_id = str(uuid.uuid4())
-    for attempt in range(UPDATE_ATTEMPTS):
-        try:
-            return await send(update_id)
-        except RPCError as error:
-            if (error.status is not RPCStatusCode.NOT_FOUND or attempt == UPDATE_ATTEMPTS - 1
-                    or not await _running(handle)):
-                raise
-        await asyncio.sleep(0.05 * 2 ** attempt)
-    raise AssertionError("unreachable")
-
-
-async def _running(handle: WorkflowHandle[Any, Any]) -> bool:
-    """Whether the workflow id has a running run (a new one, after continue-as-new);
-    `handle` names no run, so it describes the latest."""
+    settings = Settings()
+    engine = make_engine(settings.db_url)
     try:
-        description = await handle.describe()
-    except RPCError:
-        return False
-    return description.status is WorkflowExecutionStatus.RUNNING
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        spec = MemoSpec.model_validate(yaml.safe_load(text))
+        _, view = await memos.issue(Context(settings, engine, client), spec)
+        print(view.model_dump_json(indent=2) if view else f"issued {spec.memo_id}")
+    finally:
+        engine.dispose()
 
 
-def memo_handle(client: Client, memo_id: str) -> WorkflowHandle[MemoWorkflow, MemoState]:
-    return client.get_workflow_handle_for(MemoWorkflow.run, memo_workflow_id(memo_id))
+# -- the workflows' updates, as client calls -------------------------------------------
 
 
 async def record_response(client: Client, memo_id: str, cmd: RecordResponse) -> MemoState:
-    handle = memo_handle(client, memo_id)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        MemoWorkflow.record_response, cmd, id=update_id))
+    return await update_memo(client, memo_id, MemoWorkflow.record_response, cmd)
 
 
 async def grant_extension(client: Client, memo_id: str, cmd: GrantExtension) -> MemoState:
-    handle = memo_handle(client, memo_id)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        MemoWorkflow.grant_extension, cmd, id=update_id))
+    return await update_memo(client, memo_id, MemoWorkflow.grant_extension, cmd)
 
 
 async def withdraw_memo(client: Client, memo_id: str, cmd: Withdraw) -> MemoState:
-    handle = memo_handle(client, memo_id)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        MemoWorkflow.withdraw, cmd, id=update_id))
-
-
-async def live_state(client: Client, memo_id: str) -> MemoState:
-    return await memo_handle(client, memo_id).query(MemoWorkflow.state_query)
-
-
-# -- memo-level follow-up --------------------------------------------------------------
+    return await update_memo(client, memo_id, MemoWorkflow.withdraw, cmd)
 
 
 async def publish(client: Client, memo_id: str, cmd: Publish) -> MemoState:
-    handle = memo_handle(client, memo_id)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        MemoWorkflow.publish, cmd, id=update_id))
+    return await update_memo(client, memo_id, MemoWorkflow.publish, cmd)
 
 
 async def hold_memo(client: Client, memo_id: str, cmd: MemoHold) -> MemoState:
-    """Hold the memo; it tells its open recommendations by signal (asynchronously)."""
-    handle = memo_handle(client, memo_id)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        MemoWorkflow.hold, cmd, id=update_id))
+    return await update_memo(client, memo_id, MemoWorkflow.hold, cmd)
 
 
 async def resume_memo(client: Client, memo_id: str, cmd: MemoResume) -> MemoState:
-    handle = memo_handle(client, memo_id)
-    return await _update(handle, lambda update_id: handle.execute_update(
-        MemoWorkflow.resume, cmd, id=update_id))
-
-
-# -- one recommendation's follow-up ----------------------------------------------------
-# Each update returns the recommendation's new state once its events are recorded; the
-# memo hears of the change by signal afterwards (e.g. its closure when the last one closes).
-
-
-def recommendation_handle(client: Client, memo_id: str, number: int) -> WorkflowHandle[
-        RecommendationWorkflow, RecommendationState]:
-    return client.get_workflow_handle_for(RecommendationWorkflow.run,
-                                          recommendation_workflow_id(memo_id, number))
-
-
-async def recommendation_state(client: Client, memo_id: str,
-                               number: int) -> RecommendationState:
-    return await recommendation_handle(client, memo_id, number).query(
-        RecommendationWorkflow.state_query)
-
-
-async def update_recommendation(client: Client, memo_id: str, number: int,
-                                update: Any, cmd: Any) -> RecommendationState:
-    """Run one of RecommendationWorkflow's updates (e.g. `RecommendationWorkflow.review`)."""
-    handle = recommendation_handle(client, memo_id, number)
-    result: RecommendationState = await _update(
-        handle, lambda update_id: handle.execute_update(update, cmd, id=update_id))
-    return result
+    return await update_memo(client, memo_id, MemoWorkflow.resume, cmd)
 
 
 async def submit_action_plan(client: Client, memo_id: str, number: int,
@@ -235,15 +160,10 @@ async def reopen_recommendation(client: Client, memo_id: str, number: int,
                                        RecommendationWorkflow.reopen, cmd)
 
 
-def main() -> None:
-    from cli.main import main as cli_main
-
-    code = cli_main()
-    # Exit without interpreter finalization: the Temporal client's Rust threads may still
-    # call into Python while it finalizes, and CPython then aborts the process
-    # ("PyGILState_Release: thread state ... must be current", exit 134 instead of
-    # `code`; temporalio/sdk-python#300). Nothing is left to clean up at this point.
+if __name__ == "__main__":
+    asyncio.run(main())
+    # Leave without interpreter finalization (temporalio/sdk-python#300, see cli.main).
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
-    os._exit(code)
+    os._exit(0)

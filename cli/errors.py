@@ -1,14 +1,17 @@
-"""CLI errors.
+"""CLI errors, and the translation of the service layer's errors into them.
 
 Hierarchy:
-    CliError           -- any failure the CLI reports as one line
+    CliError           -- any failure the CLI reports as one line (exit code 1)
       └── BadInput     -- the user's input is wrong (exit code 2); stored state untouched
-Anything else that fails (server unreachable, worker missing) exits with code 1.
+From app.errors: NotFound, Conflict and Invalid are BadInput (exit 2), Unavailable
+(Temporal or the store down) is a CliError (exit 1).
 """
 
 from __future__ import annotations
 
 from pydantic import ValidationError
+
+from app.errors import AppError, Unavailable
 
 
 class CliError(Exception):
@@ -17,6 +20,13 @@ class CliError(Exception):
 
 class BadInput(CliError):
     exit_code = 2
+
+
+def from_app_error(error: AppError) -> CliError:
+    """The one line the CLI prints for a service-layer error, with its exit code."""
+    if isinstance(error, Unavailable):
+        return CliError(error.message)
+    return BadInput(error.message)
 
 
 def describe_validation_error(error: ValidationError) -> str:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from cli import commands
+from cli import handlers
 from cli.api_commands import add_api_parser
 from cli.db_commands import add_db_parser
 from cli.doctor import add_doctor_parser
@@ -200,10 +202,26 @@ def _add_followup_parsers(sub: Any) -> None:
     on(publish)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main() -> NoReturn:
+    """The console script: run the command line, then leave at once.
+
+    Exit without interpreter finalization: the Temporal client's Rust threads may still
+    call into Python while it finalizes, and CPython then aborts the process
+    ("PyGILState_Release: thread state ... must be current", exit 134 instead of the
+    command's code; temporalio/sdk-python#300). Nothing is left to clean up here.
+    """
+    code = run()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse `argv` (default: the command line), run the command, return its exit code."""
     try:
         args = build_parser().parse_args(argv)
-        return asyncio.run(commands.dispatch(args))
+        return asyncio.run(handlers.dispatch(args))
     except CliError as error:
         print(f"rectrack: {error}", file=sys.stderr)
         return error.exit_code

@@ -12,11 +12,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.context import Context
 from cli import render
 from cli.commands import cmd_show
 from domain.memo import MemoState, RecommendationResponse, RecordResponse, record_response
 from domain.vocabulary import Decision, EventKind
 from settings import Settings
+from store.db import make_engine
 from store.events import apply_event
 from store.queries import list_timeline
 from tests.activities.activity_samples import (
@@ -76,10 +78,19 @@ def show_args(*, json: bool = False, timeline: bool = False) -> argparse.Namespa
     return argparse.Namespace(memo_id=MEMO_ID, json=json, live=False, timeline=timeline)
 
 
+async def show(args: argparse.Namespace, settings: Settings) -> int:
+    """`rectrack show` with one engine on the test's store, as the CLI passes it down."""
+    engine = make_engine(settings.db_url)
+    try:
+        return await cmd_show(args, Context(settings, engine))
+    finally:
+        engine.dispose()
+
+
 async def test_show_prints_each_recommendation_timeline(
     store_settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert await cmd_show(show_args(), store_settings) == 0
+    assert await show(show_args(), store_settings) == 0
     out = capsys.readouterr().out
     head, one, two, three = out.split("\n\n")[-4:]
     assert "DAYS LATE" in head
@@ -99,11 +110,11 @@ async def test_show_prints_each_recommendation_timeline(
 async def test_show_json_adds_the_timeline_only_when_asked(
     store_settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    await cmd_show(show_args(json=True), store_settings)
+    await show(show_args(json=True), store_settings)
     plain = json.loads(capsys.readouterr().out)
     assert "timeline" not in plain and plain["memo_id"] == MEMO_ID
 
-    await cmd_show(show_args(json=True, timeline=True), store_settings)
+    await show(show_args(json=True, timeline=True), store_settings)
     data = json.loads(capsys.readouterr().out)
     assert {k: v for k, v in data.items() if k != "timeline"} == plain
     assert [(e["event_id"], e["number"], e["kind"]) for e in data["timeline"]] == [

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from cli.commands import one_line
+from app.calls import one_line
 from cli.main import iso_date
 
 PYDANTIC_REPORT = """1 validation error for Withdraw
