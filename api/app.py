@@ -2,7 +2,7 @@
 
 Everything the CLI does, and the manager reports, as JSON over HTTP with bearer tokens
 (`rectrack token create`). Reads come from the store, actions go to the workflows
-through starter.py. Errors are `application/problem+json` (see api.problems).
+through the service layer (app/). Errors are `application/problem+json` (see api.problems).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from api import dashboard, memo_actions, memos, recommendation_actions, reports
-from api.context import AppContext
 from api.limits import BodyLimit
 from api.problems import Problem, install_problem_handlers
+from app.context import Context
 from settings import Settings
 from store.db import make_engine
 from store.migrate import upgrade
@@ -69,7 +69,7 @@ def create_app(settings: Settings, *, temporal_client: Client | None = None) -> 
 
     app = FastAPI(title="rectrack API", version="1.0", description=DESCRIPTION,
                   openapi_tags=TAGS, lifespan=lifespan)
-    app.state.rectrack = AppContext(settings, engine, temporal_client)
+    app.state.rectrack = Context(settings, engine, temporal_client)
     install_problem_handlers(app)
     app.add_middleware(BodyLimit)
     for module in (memos, memo_actions, recommendation_actions, reports):

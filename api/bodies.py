@@ -2,16 +2,16 @@
 optional (left out, they are today in the memo's office time zone).
 
 Each body subclasses its domain command (same fields, same rules, `extra` fields
-forbidden) and only relaxes its date; `command(...)` builds the domain command itself.
+forbidden) and only relaxes its date; the service layer (app.commands.build) fills the
+date in and builds the domain command itself.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field
 
-from api.problems import ProblemError, field_of
 from domain.dates import BusinessDate
 from domain.followup import StatusUpdate
 from domain.memo_followup import Publish
@@ -26,22 +26,7 @@ from domain.recommendation import (
     SubmitActionPlan,
 )
 
-Command = TypeVar("Command", bound=BaseModel)
 TODAY = "default: today in the memo's office time zone"
-
-
-def command(model: type[Command], body: BaseModel | None, **dates: Any) -> Command:
-    """`model` from the body's fields, with `dates` (the defaulted ones) filled in."""
-    data = body.model_dump(exclude_none=True) if body is not None else {}
-    data.update({name: value for name, value in dates.items() if value is not None})
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = field_of(first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
-        raise ProblemError(422, f"{field}: {message}" if field else message,
-                           field=field) from None
 
 
 def today_default() -> Any:

@@ -31,6 +31,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.errors import AppError, Conflict, Invalid, NotFound, TooLarge, Unavailable
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://rectrack.dev/problems/"
 
@@ -135,6 +137,20 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
                             headers=exc.headers)
 
 
+# The service layer's error family (app.errors), most specific first.
+APP_STATUS: tuple[tuple[type[AppError], int], ...] = (
+    (NotFound, 404), (Conflict, 409), (TooLarge, 413), (Invalid, 422), (Unavailable, 503))
+
+
+def status_of(error: AppError) -> int:
+    return next((status for kind, status in APP_STATUS if isinstance(error, kind)), 500)
+
+
+async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(status_of(exc), exc.message, field=exc.field)
+
+
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
@@ -159,6 +175,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(AppError, _on_app_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unexpected)

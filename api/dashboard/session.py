@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -13,14 +12,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from api.context import context_of
 from api.tokens import Principal
+from settings import Settings
 from store.tokens import Role, authenticate
 
 PREFIX = "/dashboard"
 LOGIN = f"{PREFIX}/login"
 COOKIE = "rectrack_dashboard"
 HERE = Path(__file__).resolve().parent
-TEMPORAL_UI_ENV = "RECTRACK_TEMPORAL_UI_URL"
-DEFAULT_TEMPORAL_UI = "http://localhost:8233"
 MAX_FORM_BYTES = 4096
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -50,12 +48,13 @@ def error_page(who: Principal | None, status: int, detail: str) -> Response:
     return page("error.html", status, who=who, code=status, detail=detail)
 
 
-def temporal_ui() -> str:
-    return os.environ.get(TEMPORAL_UI_ENV, DEFAULT_TEMPORAL_UI).rstrip("/")
-
-
 def workflow_url(workflow_id: str) -> str:
-    return f"{temporal_ui()}/namespaces/default/workflows/{quote(workflow_id, safe='')}"
+    """The workflow's page in the Temporal UI (RECTRACK_TEMPORAL_UI_URL, and the namespace
+    of RECTRACK_TEMPORAL_NAMESPACE or TEMPORAL_NAMESPACE; see settings.Settings)."""
+    settings = Settings()
+    return (f"{settings.temporal_ui_url.rstrip('/')}/namespaces/"
+            f"{quote(settings.temporal_namespace, safe='')}/workflows/"
+            f"{quote(workflow_id, safe='')}")
 
 
 # -- who is signed in ---------------------------------------------------------------------
