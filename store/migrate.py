@@ -120,8 +120,12 @@ def upgrade(engine: Engine, target: str = "head") -> UpgradeResult:
             if result.detected is not None:
                 command.stamp(alembic_config(conn), result.detected)
         start = before or result.detected
+        scripts = ScriptDirectory.from_config(alembic_config())
+        if start is not None and start not in {s.revision for s in scripts.walk_revisions()}:
+            raise StoreOutOfDate(f"the store is at revision {start}, which this rectrack "
+                                 f"does not know (its newest is {head_revision()}): run a "
+                                 "rectrack at least as new as the one that upgraded it")
         if start != head:
-            scripts = ScriptDirectory.from_config(alembic_config())
             result.applied = [s.revision for s in reversed(list(
                 scripts.iterate_revisions(head, start or "base")))]
             command.upgrade(alembic_config(conn), head)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -130,6 +131,18 @@ def test_migrated_schema_equals_the_models(blank_engine: Engine) -> None:
     assert result.applied == ["0001", "0002", "0003", "0004"]
     assert differences(blank_engine) == []
     assert "rectrack db upgrade" not in upgrade(blank_engine).describe()
+
+
+def test_a_store_newer_than_the_code_is_refused(blank_engine: Engine) -> None:
+    upgrade(blank_engine)
+    with blank_engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    with pytest.raises(StoreOutOfDate, match="0099, which this rectrack does not know"):
+        upgrade(blank_engine)
+    with pytest.raises(StoreOutOfDate, match="at revision 0099"):
+        require_current(blank_engine)
+    with blank_engine.connect() as conn:  # nothing was changed
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0099"
 
 
 def test_a_store_made_by_create_all_is_recognised_at_head(blank_engine: Engine) -> None:
