@@ -72,12 +72,13 @@ def find_memo(request: Request, who: Principal, memo_id: str) -> StoredMemo:
                       status=row.status, numbers=tuple(numbers), who=who)
 
 
-def memo_access(*roles: Role) -> Callable[..., Awaitable[StoredMemo]]:
-    """A dependency: the role check (403) first, then the memo lookup (404)."""
+def memo_access(*roles: Role) -> Callable[..., StoredMemo]:
+    """A dependency: the role check (403) first, then the memo lookup (404). A plain
+    `def`: the store lookup blocks, so FastAPI runs it in its thread pool."""
     role_check = allow(*roles)
 
-    async def dependency(request: Request, memo_id: MemoId,
-                         who: Annotated[Principal, Depends(role_check)]) -> StoredMemo:
+    def dependency(request: Request, memo_id: MemoId,
+                   who: Annotated[Principal, Depends(role_check)]) -> StoredMemo:
         return find_memo(request, who, memo_id)
 
     return dependency

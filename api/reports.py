@@ -58,7 +58,7 @@ def report_kinds() -> Mapping[str, Callable[..., Any]]:
     responses={200: {"description": "the report, as JSON or CSV", "content": {
         "application/json": {}, "text/csv": {}}}},
 )
-async def run_report(
+def run_report(
     request: Request,
     who: Annotated[Principal, Depends(allow(*Readers))],
     kind: Annotated[str, Path(max_length=64, description="one of: "

@@ -45,7 +45,7 @@ def _unauthorized(detail: str) -> ProblemError:
     return ProblemError(401, detail, slug="unauthorized", headers=CHALLENGE)
 
 
-async def principal(
+def principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:

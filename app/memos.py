@@ -17,7 +17,6 @@ from pydantic import BaseModel
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
-from activities.deadlines import today_in  # domain.office_time once it lands
 from app import temporal
 from app.calls import guarded, refusal
 from app.commands import build
@@ -29,6 +28,7 @@ from domain.deadlines import check_time_zone
 from domain.errors import DomainError
 from domain.memo import GrantExtension, MemoSpec, MemoState, RecordResponse, Withdraw
 from domain.memo_followup import MemoHold, MemoResume, Publish
+from domain.office_time import today_in
 from store.queries import StoredMemoView, get_memo_view
 from workflows.memo import MemoWorkflow
 

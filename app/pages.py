@@ -12,8 +12,8 @@ from collections import defaultdict
 from sqlalchemy import ColumnElement, and_, false, func, not_, or_
 from sqlmodel import Session, col, select
 
-from activities.deadlines import today_in  # domain.office_time once it lands
 from app.context import Context
+from domain.office_time import today_in
 from domain.vocabulary import MemoStatus
 from store.queries import StoredMemoView, view_from_rows
 from store.tables import Memo, Recommendation

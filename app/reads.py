@@ -12,12 +12,12 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from activities.deadlines import today_in  # domain.office_time once it lands
 from app import temporal
 from app.calls import guarded
 from app.context import Context
 from app.errors import NotFound
 from domain.memo import MemoState
+from domain.office_time import today_in
 from domain.views import MemoView, view_of_state
 from store.queries import (
     StoredMemoView,

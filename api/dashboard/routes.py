@@ -123,7 +123,7 @@ async def logout(request: Request) -> Response:
 
 
 @router.get("")
-async def overview(request: Request) -> Response:
+def overview(request: Request) -> Response:
     who = signed_in(request)
     if who is None:
         return to_login(request)
@@ -147,7 +147,7 @@ async def overview(request: Request) -> Response:
 
 
 @router.get("/memos/{memo_id}")
-async def memo(request: Request, memo_id: str) -> Response:
+def memo(request: Request, memo_id: str) -> Response:
     who = signed_in(request)
     if who is None:
         return to_login(request)
@@ -161,7 +161,7 @@ async def memo(request: Request, memo_id: str) -> Response:
 
 
 @router.get("/reports/{kind}.csv")
-async def report_csv(request: Request, kind: str) -> Response:
+def report_csv(request: Request, kind: str) -> Response:
     """A report as CSV, through the API's own report route (same rules, same columns)."""
     who = signed_in(request)
     if who is None:
@@ -169,7 +169,7 @@ async def report_csv(request: Request, kind: str) -> Response:
     if kind not in api_reports.KNOWN_KINDS:
         return error_page(who, 404, f"unknown report kind {kind!r}")
     try:
-        response = await api_reports.run_report(
+        response = api_reports.run_report(
             request, who, kind, date_from=_date(request, "from"), date_to=_date(request, "to"),
             component=_text(request, "component"), case_officer=_text(request, "case_officer"),
             within_days=_int(request, "within_days", 0, 3650), today=None,
