@@ -28,10 +28,11 @@ class Context:
     first use from the TEMPORAL_* settings)."""
 
     def __init__(self, settings: Settings, engine: Engine, client: Client | None = None,
-                 ) -> None:
+                 *, unreachable_hint: str = "") -> None:
         self.settings = settings
         self.engine = engine
         self._client = client
+        self._hint = unreachable_hint  # what to add when Temporal cannot be reached
         self._connecting = asyncio.Lock()
 
     @contextmanager
@@ -64,7 +65,7 @@ class Context:
                         **config, data_converter=pydantic_data_converter)
                 except RuntimeError as error:
                     raise Unavailable(f"cannot reach Temporal at {config['target_host']}: "
-                                      f"{error}") from None
+                                      f"{error}{self._hint}") from None
         return self._client
 
 

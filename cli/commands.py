@@ -25,6 +25,8 @@ from cli.files import load_memo, load_response
 from settings import Settings, temporal_connect_config
 from store.db import make_engine
 
+HINT = ". Is `rectrack dev` running?"
+
 
 async def _client() -> Client:
     """A Temporal client for the commands outside the service layer (`rectrack doctor`);
@@ -32,9 +34,9 @@ async def _client() -> Client:
     settings = Settings()
     engine = make_engine(settings.db_url)  # no connection is made: only the client is used
     try:
-        return await Context(settings, engine).client()
+        return await Context(settings, engine, unreachable_hint=HINT).client()
     except Unavailable as error:
-        raise CliError(f"{error}. Is `rectrack dev` running?") from None
+        raise CliError(str(error)) from None
     finally:
         engine.dispose()
 

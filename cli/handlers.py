@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from app.context import Context
 from app.errors import AppError
 from cli import commands, followup_commands
+from cli.commands import HINT
 from cli.db_commands import require_store
 from cli.errors import from_app_error
 from settings import Settings
@@ -62,7 +63,7 @@ async def dispatch(args: argparse.Namespace) -> int:
     try:
         if args.command in STORE_READERS:
             await asyncio.to_thread(require_store, engine)
-        return await handler(args, Context(settings, engine))
+        return await handler(args, Context(settings, engine, unreachable_hint=HINT))
     except AppError as error:
         raise from_app_error(error) from None
     finally:

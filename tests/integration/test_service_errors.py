@@ -17,7 +17,7 @@ from app.errors import Conflict, Invalid, NotFound, Unavailable
 from domain.memo import MemoSpec
 from settings import Settings
 from store.db import make_engine
-from tests.integration.support import ICE_MEMO, Stack, unique_id
+from tests.integration.support import ICE_MEMO, Stack, run_cli, unique_id
 
 
 @pytest.fixture
@@ -84,6 +84,16 @@ async def test_temporal_down_is_unavailable(stack: Stack, issued: str,
     down = Context(stack.settings, stack.engine)  # no client: connects on first use
     with pytest.raises(Unavailable):
         await memos.withdraw(down, issued, {"reason": "x"})
+
+
+async def test_the_cli_says_temporal_is_down_in_one_line_and_exits_1(
+        stack: Stack, issued: str) -> None:
+    result = await run_cli("withdraw", issued, "--reason", "x",
+                           env={**stack.env, "TEMPORAL_ADDRESS": "127.0.0.1:9"})
+    assert result.returncode == 1, result
+    [line] = result.stderr_lines
+    assert "cannot reach Temporal at 127.0.0.1:9" in line and "rectrack dev" in line, line
+    assert "Traceback" not in result.stderr
 
 
 async def test_a_store_without_tables_is_unavailable(tmp_path: Path) -> None:
