@@ -58,3 +58,19 @@ def test_every_handler_has_a_subcommand_and_every_subcommand_a_handler() -> None
     own = {name for name, p in choices.items() if p.get_default("handler") is not None}
     assert set(HANDLERS) == set(choices) - own
     assert not set(HANDLERS) & own
+
+
+def test_the_service_layer_knows_no_entry_point() -> None:
+    """app/ is below both front ends: it imports neither `api` nor `cli`."""
+    found = []
+    for path in sorted((ROOT / "app").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            found += [f"{path.name}:{node.lineno} {name}" for name in names
+                      if name.split(".")[0] in ("api", "cli")]
+    assert found == []
