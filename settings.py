@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     task_queue: str = "rectrack"
     notice_hour: int = Field(default=9, ge=0, le=23)  # office-time hour notices go out
     webhook_timeout_seconds: float = 10.0
+    # How long a worker's SQLite write waits on a lock before its activity fails and retries.
+    sqlite_busy_timeout_seconds: float = Field(default=15.0, gt=0)
     api_port: int = Field(default=8000, ge=0, le=65535)  # `rectrack dev` serves the API here
     # Where the dashboard links a workflow: the Temporal UI and the namespace it shows.
     temporal_ui_url: str = "http://localhost:8233"

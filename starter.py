@@ -17,7 +17,9 @@ import asyncio
 import contextlib
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from temporalio.client import Client
 
@@ -33,25 +35,10 @@ from app.temporal import (
     update_recommendation,
 )
 from app.temporal import start_memo as issue_memo
-from domain.followup import StatusUpdate
 from domain.memo import (
-    GrantExtension,
     MemoSpec,
     MemoState,
     RecommendationState,
-    RecordResponse,
-    Withdraw,
-)
-from domain.memo_followup import MemoHold, MemoResume, Publish
-from domain.recommendation import (
-    Close,
-    DecideExtension,
-    LiftHold,
-    PlaceHold,
-    Reopen,
-    RequestExtension,
-    Review,
-    SubmitActionPlan,
 )
 from settings import Settings
 from store.db import make_engine
@@ -82,82 +69,37 @@ async def main(client: Client | None = None, path: Path = EXAMPLE) -> None:
 # -- the workflows' updates, as client calls -------------------------------------------
 
 
-async def record_response(client: Client, memo_id: str, cmd: RecordResponse) -> MemoState:
-    return await update_memo(client, memo_id, MemoWorkflow.record_response, cmd)
+MemoUpdate = Callable[[Client, str, Any], Awaitable[MemoState]]
+RecommendationUpdate = Callable[[Client, str, int, Any], Awaitable[RecommendationState]]
 
 
-async def grant_extension(client: Client, memo_id: str, cmd: GrantExtension) -> MemoState:
-    return await update_memo(client, memo_id, MemoWorkflow.grant_extension, cmd)
+def _on_memo(update: Any) -> MemoUpdate:
+    async def call(client: Client, memo_id: str, cmd: Any) -> MemoState:
+        return await update_memo(client, memo_id, update, cmd)
+    return call
 
 
-async def withdraw_memo(client: Client, memo_id: str, cmd: Withdraw) -> MemoState:
-    return await update_memo(client, memo_id, MemoWorkflow.withdraw, cmd)
+def _on_recommendation(update: Any) -> RecommendationUpdate:
+    async def call(client: Client, memo_id: str, number: int, cmd: Any) -> RecommendationState:
+        return await update_recommendation(client, memo_id, number, update, cmd)
+    return call
 
 
-async def publish(client: Client, memo_id: str, cmd: Publish) -> MemoState:
-    return await update_memo(client, memo_id, MemoWorkflow.publish, cmd)
-
-
-async def hold_memo(client: Client, memo_id: str, cmd: MemoHold) -> MemoState:
-    return await update_memo(client, memo_id, MemoWorkflow.hold, cmd)
-
-
-async def resume_memo(client: Client, memo_id: str, cmd: MemoResume) -> MemoState:
-    return await update_memo(client, memo_id, MemoWorkflow.resume, cmd)
-
-
-async def submit_action_plan(client: Client, memo_id: str, number: int,
-                            cmd: SubmitActionPlan) -> RecommendationState:
-    return await update_recommendation(client, memo_id, number,
-                                       RecommendationWorkflow.submit_action_plan, cmd)
-
-
-async def review(client: Client, memo_id: str, number: int,
-                cmd: Review) -> RecommendationState:
-    return await update_recommendation(client, memo_id, number,
-                                       RecommendationWorkflow.review, cmd)
-
-
-async def submit_status_update(client: Client, memo_id: str, number: int,
-                              cmd: StatusUpdate) -> RecommendationState:
-    return await update_recommendation(client, memo_id, number,
-                                       RecommendationWorkflow.submit_status_update, cmd)
-
-
-async def request_extension(client: Client, memo_id: str, number: int,
-                           cmd: RequestExtension) -> RecommendationState:
-    return await update_recommendation(client, memo_id, number,
-                                       RecommendationWorkflow.request_extension, cmd)
-
-
-async def decide_extension(client: Client, memo_id: str, number: int,
-                          cmd: DecideExtension) -> RecommendationState:
-    return await update_recommendation(client, memo_id, number,
-                                       RecommendationWorkflow.decide_extension, cmd)
-
-
-async def place_hold(client: Client, memo_id: str, number: int,
-                    cmd: PlaceHold) -> RecommendationState:
-    return await update_recommendation(client, memo_id, number,
-                                       RecommendationWorkflow.place_hold, cmd)
-
-
-async def lift_hold(client: Client, memo_id: str, number: int,
-                   cmd: LiftHold) -> RecommendationState:
-    return await update_recommendation(client, memo_id, number,
-                                       RecommendationWorkflow.lift_hold, cmd)
-
-
-async def close_recommendation(client: Client, memo_id: str, number: int,
-                              cmd: Close) -> RecommendationState:
-    return await update_recommendation(client, memo_id, number,
-                                       RecommendationWorkflow.close, cmd)
-
-
-async def reopen_recommendation(client: Client, memo_id: str, number: int,
-                               cmd: Reopen) -> RecommendationState:
-    return await update_recommendation(client, memo_id, number,
-                                       RecommendationWorkflow.reopen, cmd)
+record_response = _on_memo(MemoWorkflow.record_response)
+grant_extension = _on_memo(MemoWorkflow.grant_extension)
+withdraw_memo = _on_memo(MemoWorkflow.withdraw)
+publish = _on_memo(MemoWorkflow.publish)
+hold_memo = _on_memo(MemoWorkflow.hold)
+resume_memo = _on_memo(MemoWorkflow.resume)
+submit_action_plan = _on_recommendation(RecommendationWorkflow.submit_action_plan)
+review = _on_recommendation(RecommendationWorkflow.review)
+submit_status_update = _on_recommendation(RecommendationWorkflow.submit_status_update)
+request_extension = _on_recommendation(RecommendationWorkflow.request_extension)
+decide_extension = _on_recommendation(RecommendationWorkflow.decide_extension)
+place_hold = _on_recommendation(RecommendationWorkflow.place_hold)
+lift_hold = _on_recommendation(RecommendationWorkflow.lift_hold)
+close_recommendation = _on_recommendation(RecommendationWorkflow.close)
+reopen_recommendation = _on_recommendation(RecommendationWorkflow.reopen)
 
 
 if __name__ == "__main__":

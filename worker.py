@@ -44,7 +44,8 @@ def build_worker(client: Client, activities: RectrackActivities, *, task_queue: 
 async def run_worker(settings: Settings, client: Client, stop: asyncio.Event) -> None:
     """Run until `stop` is set; the store is first upgraded to the newest schema
     (store.migrate: a no-op at head, locked against other processes starting at once)."""
-    engine = make_engine(settings.db_url)
+    engine = make_engine(settings.db_url,
+                         sqlite_busy_timeout=settings.sqlite_busy_timeout_seconds)
     done = await asyncio.to_thread(upgrade, engine)
     logging.getLogger(__name__).info("store schema: %s", done.describe().replace("\n", "; "))
     async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as http:

@@ -12,19 +12,10 @@ from typing import Any
 
 from pydantic import Field
 
+from domain import recommendation as rules
 from domain.dates import BusinessDate
 from domain.followup import StatusUpdate
 from domain.memo_followup import Publish
-from domain.recommendation import (
-    Close,
-    DecideExtension,
-    LiftHold,
-    PlaceHold,
-    Reopen,
-    RequestExtension,
-    Review,
-    SubmitActionPlan,
-)
 
 TODAY = "default: today in the memo's office time zone"
 
@@ -34,14 +25,14 @@ def today_default() -> Any:
     return Field(default=None, description=TODAY)
 
 
-class ActionPlanBody(SubmitActionPlan):
+class ActionPlanBody(rules.SubmitActionPlan):
     """An action plan: `plan` (responsible official, target completion, milestones) and
     the date its letter was received."""
 
     received_on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
-class ReviewBody(Review):
+class ReviewBody(rules.Review):
     """Accept or dispute a recommendation's response or action plan. Accepting a
     non-concurrence closes it as `closure_reason` with a `justification`."""
 
@@ -54,7 +45,7 @@ class StatusUpdateBody(StatusUpdate):
     received_on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
-class ExtensionRequestBody(RequestExtension):
+class ExtensionRequestBody(rules.RequestExtension):
     """The component asks to move one of a recommendation's due dates (`clock`:
     `action_plan`, `revision`, `status_update`, `target_completion` or
     `milestone:TITLE`)."""
@@ -62,7 +53,7 @@ class ExtensionRequestBody(RequestExtension):
     requested_on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
-class ExtensionDecisionBody(DecideExtension):
+class ExtensionDecisionBody(rules.DecideExtension):
     """Approve or deny a pending extension request (its id is in the path)."""
 
     request_id: int | None = Field(default=None, ge=1,  # type: ignore[assignment]
@@ -70,26 +61,26 @@ class ExtensionDecisionBody(DecideExtension):
     decided_on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
-class HoldBody(PlaceHold):
+class HoldBody(rules.PlaceHold):
     """Put a recommendation, or the whole memo, on hold: its clocks stop."""
 
     on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
-class ResumeBody(LiftHold):
+class ResumeBody(rules.LiftHold):
     """Lift a hold: open due dates move by the days on hold."""
 
     on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
-class CloseBody(Close):
+class CloseBody(rules.Close):
     """Close a recommendation for a reason; `implemented` and `alternate_action` need
     evidence."""
 
     closed_on: BusinessDate | None = today_default()  # type: ignore[assignment]
 
 
-class ReopenBody(Reopen):
+class ReopenBody(rules.Reopen):
     """Reopen a closed recommendation (and its memo)."""
 
     on: BusinessDate | None = today_default()  # type: ignore[assignment]

@@ -19,18 +19,9 @@ from app.calls import guarded
 from app.commands import build
 from app.context import Context
 from app.reads import memo_of
+from domain import recommendation as rules
 from domain.followup import StatusUpdate
 from domain.memo import RecommendationState
-from domain.recommendation import (
-    Close,
-    DecideExtension,
-    LiftHold,
-    PlaceHold,
-    Reopen,
-    RequestExtension,
-    Review,
-    SubmitActionPlan,
-)
 from workflows.recommendation import RecommendationWorkflow
 
 Fields = Mapping[str, Any] | BaseModel | None
@@ -53,16 +44,16 @@ async def _act(ctx: Context, memo_id: str, number: int, update: Any, model: type
 
 
 async def plan(ctx: Context, memo_id: str, number: int, fields: Fields, *,
-               source: str | None = None) -> Outcome[SubmitActionPlan]:
+               source: str | None = None) -> Outcome[rules.SubmitActionPlan]:
     """Record an action plan (`plan`, `received_on`)."""
     return await _act(ctx, memo_id, number, RecommendationWorkflow.submit_action_plan,
-                      SubmitActionPlan, fields, source, "received_on")
+                      rules.SubmitActionPlan, fields, source, "received_on")
 
 
 async def review(ctx: Context, memo_id: str, number: int, fields: Fields, *,
-                 source: str | None = None) -> Outcome[Review]:
+                 source: str | None = None) -> Outcome[rules.Review]:
     """Accept or dispute a response or plan (`decision`, `reason`, `reviewed_on`...)."""
-    return await _act(ctx, memo_id, number, RecommendationWorkflow.review, Review, fields,
+    return await _act(ctx, memo_id, number, RecommendationWorkflow.review, rules.Review, fields,
                       source, "reviewed_on")
 
 
@@ -74,42 +65,42 @@ async def update(ctx: Context, memo_id: str, number: int, fields: Fields, *,
 
 
 async def request_extension(ctx: Context, memo_id: str, number: int, fields: Fields, *,
-                            source: str | None = None) -> Outcome[RequestExtension]:
+                            source: str | None = None) -> Outcome[rules.RequestExtension]:
     """Record the component's request to move a due date (`clock`, `to_date`, `reason`)."""
     return await _act(ctx, memo_id, number, RecommendationWorkflow.request_extension,
-                      RequestExtension, fields, source, "requested_on")
+                      rules.RequestExtension, fields, source, "requested_on")
 
 
 async def decide_extension(ctx: Context, memo_id: str, number: int, fields: Fields, *,
-                           source: str | None = None) -> Outcome[DecideExtension]:
+                           source: str | None = None) -> Outcome[rules.DecideExtension]:
     """Approve or deny a pending extension request (`request_id`, `approve`, ...)."""
     return await _act(ctx, memo_id, number, RecommendationWorkflow.decide_extension,
-                      DecideExtension, fields, source, "decided_on")
+                      rules.DecideExtension, fields, source, "decided_on")
 
 
 async def hold(ctx: Context, memo_id: str, number: int, fields: Fields, *,
-               source: str | None = None) -> Outcome[PlaceHold]:
+               source: str | None = None) -> Outcome[rules.PlaceHold]:
     """Put the recommendation on hold (`reason`, `on`)."""
-    return await _act(ctx, memo_id, number, RecommendationWorkflow.place_hold, PlaceHold,
+    return await _act(ctx, memo_id, number, RecommendationWorkflow.place_hold, rules.PlaceHold,
                       fields, source, "on")
 
 
 async def resume(ctx: Context, memo_id: str, number: int, fields: Fields, *,
-                 source: str | None = None) -> Outcome[LiftHold]:
+                 source: str | None = None) -> Outcome[rules.LiftHold]:
     """Lift its hold (`on`); open due dates move by the days on hold."""
-    return await _act(ctx, memo_id, number, RecommendationWorkflow.lift_hold, LiftHold,
+    return await _act(ctx, memo_id, number, RecommendationWorkflow.lift_hold, rules.LiftHold,
                       fields, source, "on")
 
 
 async def close(ctx: Context, memo_id: str, number: int, fields: Fields, *,
-                source: str | None = None) -> Outcome[Close]:
+                source: str | None = None) -> Outcome[rules.Close]:
     """Close it for a reason (`reason`, `justification`, `evidence`, `closed_on`)."""
-    return await _act(ctx, memo_id, number, RecommendationWorkflow.close, Close, fields,
+    return await _act(ctx, memo_id, number, RecommendationWorkflow.close, rules.Close, fields,
                       source, "closed_on")
 
 
 async def reopen(ctx: Context, memo_id: str, number: int, fields: Fields, *,
-                 source: str | None = None) -> Outcome[Reopen]:
+                 source: str | None = None) -> Outcome[rules.Reopen]:
     """Reopen a closed recommendation (`reason`, `on`)."""
-    return await _act(ctx, memo_id, number, RecommendationWorkflow.reopen, Reopen, fields,
+    return await _act(ctx, memo_id, number, RecommendationWorkflow.reopen, rules.Reopen, fields,
                       source, "on")

@@ -28,19 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import starter
 from activities.activities import RectrackActivities
+from domain import recommendation as rules
 from domain.followup import ActionPlan, Evidence, Milestone, StatusUpdate
 from domain.memo import GrantExtension, RecordResponse, Withdraw
 from domain.memo_followup import MemoHold, MemoResume, Publish
-from domain.recommendation import (
-    Close,
-    DecideExtension,
-    LiftHold,
-    PlaceHold,
-    Reopen,
-    RequestExtension,
-    Review,
-    SubmitActionPlan,
-)
 from domain.vocabulary import ClosureReason, Decision, PublicationKind, ReviewDecision
 from settings import Settings
 from store.db import make_engine
@@ -125,42 +116,42 @@ async def _follow_up(client: Client, env: WorkflowEnvironment, queue: str) -> No
             {"number": 2, "decision": "partially_concur", "rationale": "in part"},
             {"number": 3, "decision": "non_concur", "rationale": "no"}]}))
     await sleep_until(env, day(60))  # rec 2's action plan is late: reminders, overdue
-    await rec(2).execute_update(w.submit_action_plan, SubmitActionPlan(received_on=day(60),
+    await rec(2).execute_update(w.submit_action_plan, rules.SubmitActionPlan(received_on=day(60),
                                                                        plan=plan))
-    await rec(1).execute_update(w.review, Review(decision=ReviewDecision.ACCEPT,
+    await rec(1).execute_update(w.review, rules.Review(decision=ReviewDecision.ACCEPT,
                                                  reviewed_on=day(60)))
-    await rec(2).execute_update(w.review, Review(decision=ReviewDecision.DISPUTE,
+    await rec(2).execute_update(w.review, rules.Review(decision=ReviewDecision.DISPUTE,
                                                  reviewed_on=day(60), reason="too narrow"))
-    await rec(3).execute_update(w.review, Review(
+    await rec(3).execute_update(w.review, rules.Review(
         decision=ReviewDecision.ACCEPT, reviewed_on=day(60),
         closure_reason=ClosureReason.NOT_IMPLEMENTED, justification="accepted"))
     await sleep_until(env, day(80))
-    await rec(2).execute_update(w.submit_action_plan, SubmitActionPlan(received_on=day(80),
+    await rec(2).execute_update(w.submit_action_plan, rules.SubmitActionPlan(received_on=day(80),
                                                                        plan=plan))
-    await rec(2).execute_update(w.review, Review(decision=ReviewDecision.ACCEPT,
+    await rec(2).execute_update(w.review, rules.Review(decision=ReviewDecision.ACCEPT,
                                                  reviewed_on=day(80)))
-    await rec(1).execute_update(w.request_extension, RequestExtension(
+    await rec(1).execute_update(w.request_extension, rules.RequestExtension(
         clock="target_completion", to_date=day(450), reason="delay", requested_on=day(80)))
-    await rec(1).execute_update(w.decide_extension, DecideExtension(
+    await rec(1).execute_update(w.decide_extension, rules.DecideExtension(
         request_id=1, approve=True, decided_by="IG", decided_on=day(80)))
-    await rec(2).execute_update(w.place_hold, PlaceHold(reason="litigation", on=day(80)))
+    await rec(2).execute_update(w.place_hold, rules.PlaceHold(reason="litigation", on=day(80)))
     await memo.execute_update(MemoWorkflow.hold, MemoHold(reason="shutdown", on=day(80)))
     await sleep_until(env, day(100))
     await memo.execute_update(MemoWorkflow.resume, MemoResume(on=day(100)))
-    await rec(2).execute_update(w.lift_hold, LiftHold(on=day(100)))
+    await rec(2).execute_update(w.lift_hold, rules.LiftHold(on=day(100)))
     await memo.execute_update(MemoWorkflow.publish, Publish(
         kind=PublicationKind.SUMMARY, published_on=day(100), uri="https://o.example/s"))
     await sleep_until(env, day(160))  # a status update request is due on day 150
     await rec(1).execute_update(w.submit_status_update, StatusUpdate(
         received_on=day(160), progress="pilot done", milestones_done=["Pilot"],
         evidence=[evidence]))
-    await rec(1).execute_update(w.close, Close(reason=ClosureReason.IMPLEMENTED,
+    await rec(1).execute_update(w.close, rules.Close(reason=ClosureReason.IMPLEMENTED,
                                                justification="done", closed_on=day(160)))
-    await rec(2).execute_update(w.close, Close(
+    await rec(2).execute_update(w.close, rules.Close(
         reason=ClosureReason.ALTERNATE_ACTION, justification="other way",
         closed_on=day(160), evidence=[evidence]))
-    await rec(2).execute_update(w.reopen, Reopen(reason="gap", on=day(161)))
-    await rec(2).execute_update(w.close, Close(reason=ClosureReason.SUPERSEDED,
+    await rec(2).execute_update(w.reopen, rules.Reopen(reason="gap", on=day(161)))
+    await rec(2).execute_update(w.close, rules.Close(reason=ClosureReason.SUPERSEDED,
                                                justification="new memo", closed_on=day(162)))
     await sleep_until(env, day(170))
     await _save(memo, "memo_follow_up_closed")

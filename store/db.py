@@ -79,15 +79,19 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
         cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for `url` (a SQLite file by default, any SQLAlchemy URL)."""
+def make_engine(url: str, *, echo: bool = False,
+                sqlite_busy_timeout: float = SQLITE_BUSY_TIMEOUT_SECONDS) -> Engine:
+    """An engine for `url` (a SQLite file by default, any SQLAlchemy URL).
+
+    `sqlite_busy_timeout`: how long a SQLite write waits for a lock before it fails (and
+    its activity retries)."""
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         path = _sqlite_file(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+            url, echo=echo, connect_args={"timeout": sqlite_busy_timeout}
         )
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine

@@ -78,12 +78,18 @@ class Phase:
 
 @asynccontextmanager
 async def open_phase(tmp_path: Path, name: str, *, workers: int = 2,
-                     database_url: str | None = None) -> AsyncIterator[Phase]:
-    """Receiver, dev server, `workers` worker processes and the store of one phase."""
+                     database_url: str | None = None,
+                     sqlite_busy_timeout: float | None = None) -> AsyncIterator[Phase]:
+    """Receiver, dev server, `workers` worker processes and the store of one phase.
+
+    `sqlite_busy_timeout` shortens the workers' wait on a locked SQLite store, so a short
+    lock pulse already makes their writes fail and retry."""
     home = tmp_path / name
     home.mkdir(parents=True)
     task_queue = f"faults-{name}-{uuid.uuid4().hex[:6]}"
     extra = {"RECTRACK_DATABASE_URL": database_url} if database_url else {}
+    if sqlite_busy_timeout is not None:
+        extra["RECTRACK_SQLITE_BUSY_TIMEOUT_SECONDS"] = str(sqlite_busy_timeout)
     engine = make_engine(database_url or f"sqlite:///{home / 'rectrack.db'}")
     with Receiver() as receiver:
         server = Server(home=home, address=free_address())
