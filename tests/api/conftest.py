@@ -9,9 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from api.app import create_app
-from api.serve import start_api
-from tests.api.support import CBP_MEMO, ICE_MEMO, TOKEN_ROLES, Api
+from tests.api.support import CBP_MEMO, ICE_MEMO, TOKEN_ROLES, Api, serving
 from tests.integration.support import Stack, running_stack
 
 
@@ -23,19 +21,9 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
 
 @pytest.fixture(scope="session")
 async def api(stack: Stack) -> AsyncIterator[Api]:
-    app = create_app(stack.settings, temporal_client=stack.client)
-    running = await start_api(app, host="127.0.0.1", port=0)
-    harness = Api(url=running.url, stack=stack, tokens={}, clients={})
-    try:
-        for who, (role, component) in TOKEN_ROLES.items():
-            harness.tokens[who] = harness.new_token(role, component)[1]
-            harness.clients[who] = harness.client(harness.tokens[who])
+    async with serving(stack, TOKEN_ROLES) as harness:
         harness.clients["anon"] = harness.client(None)
         yield harness
-    finally:
-        for client in harness.clients.values():
-            await client.aclose()
-        await running.stop()
 
 
 @pytest.fixture(scope="session")

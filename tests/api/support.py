@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,8 @@ import httpx
 import yaml
 from sqlmodel import Session
 
+from api.app import create_app
+from api.serve import start_api
 from store.tokens import create_token
 from tests.integration.support import EXAMPLES, Stack
 
@@ -72,3 +76,22 @@ def assert_problem(response: httpx.Response, status: int, field: str | None = No
     if field is not None:
         assert problem["field"] == field, problem
     return problem
+
+
+@asynccontextmanager
+async def serving(stack: Stack,
+                  roles: Mapping[str, tuple[str, str | None]]) -> AsyncIterator[Api]:
+    """The app on a real uvicorn server on 127.0.0.1, with a token and a client for each
+    named role (`who: (role, component)`); everything is closed on exit."""
+    running = await start_api(create_app(stack.settings, temporal_client=stack.client),
+                              host="127.0.0.1", port=0)
+    harness = Api(url=running.url, stack=stack, tokens={}, clients={})
+    try:
+        for who, (role, component) in roles.items():
+            harness.tokens[who] = harness.new_token(role, component)[1]
+            harness.clients[who] = harness.client(harness.tokens[who])
+        yield harness
+    finally:
+        for client in harness.clients.values():
+            await client.aclose()
+        await running.stop()

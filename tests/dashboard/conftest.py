@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, async_playwright
 
-from api.app import create_app
-from api.serve import start_api
-from tests.api.support import Api
+from tests.api.support import Api, serving
 from tests.integration.support import Stack, running_stack
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,17 +29,8 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
 @pytest.fixture(scope="session")
 async def api(stack: Stack) -> AsyncIterator[Api]:
     """The served app, with an office token (to issue memos through the API)."""
-    app = create_app(stack.settings, temporal_client=stack.client)
-    running = await start_api(app, host="127.0.0.1", port=0)
-    harness = Api(url=running.url, stack=stack, tokens={}, clients={})
-    try:
-        harness.tokens["office"] = harness.new_token("office")[1]
-        harness.clients["office"] = harness.client(harness.tokens["office"])
+    async with serving(stack, {"office": ("office", None)}) as harness:
         yield harness
-    finally:
-        for client in harness.clients.values():
-            await client.aclose()
-        await running.stop()
 
 
 def require_chromium() -> None:
