@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date
 
@@ -101,7 +102,8 @@ async def login(request: Request) -> Response:
     fields = await form_fields(request)
     target = safe_next(fields.get("next"))
     token = fields.get("token", "").strip()
-    who = principal_of(request, token) if token else None
+    # The token lookup reads the store: off the event loop.
+    who = await asyncio.to_thread(principal_of, request, token) if token else None
     if who is None:
         return page("login.html", 401, who=None, next=target,
                     error="That token is malformed, unknown or revoked.")
