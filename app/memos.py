@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -22,7 +22,7 @@ from app.calls import guarded, refusal
 from app.commands import build
 from app.context import Context
 from app.errors import Conflict, Invalid, Unavailable
-from app.reads import MemoFacts, memo_of
+from app.reads import memo_of
 from domain.dates import check_issue_date
 from domain.deadlines import check_time_zone
 from domain.errors import DomainError
@@ -33,6 +33,7 @@ from store.queries import StoredMemoView, get_memo_view
 from workflows.memo import MemoWorkflow
 
 Fields = Mapping[str, Any] | BaseModel | None
+Command = TypeVar("Command", bound=BaseModel)
 
 
 def checked_spec(spec: MemoSpec) -> MemoSpec:
@@ -78,56 +79,53 @@ async def issue(ctx: Context, spec: MemoSpec, *,
     return spec, None
 
 
-async def _run(ctx: Context, memo: MemoFacts, update: Any, cmd: BaseModel) -> MemoState:
+async def _act(ctx: Context, memo_id: str, update: Any, model: type[Command], fields: Fields,
+               source: str | None, date_field: str | None = None) -> tuple[MemoState, Command]:
+    """Find, default, build, update: the steps every memo action shares. `date_field`
+    names the business date that defaults to today in the memo's office."""
+    memo = await memo_of(ctx, memo_id)
+    defaults = {date_field: memo.today()} if date_field else {}
+    cmd = build(model, fields, source=source, **defaults)
     client = await ctx.client()
-    return await guarded(memo.memo_id,
-                         temporal.update_memo(client, memo.memo_id, update, cmd),
-                         finished=memo.finished)
+    state = await guarded(memo.memo_id, temporal.update_memo(client, memo.memo_id, update, cmd),
+                          finished=memo.finished)
+    return state, cmd
 
 
 async def respond(ctx: Context, memo_id: str, fields: Fields, *,
                   source: str | None = None) -> tuple[MemoState, RecordResponse]:
     """Record the component's response (`received_on`, `responses`, `recorded_by`)."""
-    memo = await memo_of(ctx, memo_id)
-    cmd = build(RecordResponse, fields, source=source)
-    return await _run(ctx, memo, MemoWorkflow.record_response, cmd), cmd
+    return await _act(ctx, memo_id, MemoWorkflow.record_response, RecordResponse, fields,
+                      source)
 
 
 async def extend(ctx: Context, memo_id: str, fields: Fields, *,
                  source: str | None = None) -> tuple[MemoState, GrantExtension]:
     """Grant an extension of the response deadline (`to_due_on`, `reason`, `approved_by`)."""
-    memo = await memo_of(ctx, memo_id)
-    cmd = build(GrantExtension, fields, source=source)
-    return await _run(ctx, memo, MemoWorkflow.grant_extension, cmd), cmd
+    return await _act(ctx, memo_id, MemoWorkflow.grant_extension, GrantExtension, fields,
+                      source)
 
 
 async def withdraw(ctx: Context, memo_id: str, fields: Fields, *,
                    source: str | None = None) -> tuple[MemoState, Withdraw]:
     """Withdraw the memo (`reason`, `on`: default today)."""
-    memo = await memo_of(ctx, memo_id)
-    cmd = build(Withdraw, fields, source=source, on=memo.today())
-    return await _run(ctx, memo, MemoWorkflow.withdraw, cmd), cmd
+    return await _act(ctx, memo_id, MemoWorkflow.withdraw, Withdraw, fields, source, "on")
 
 
 async def hold(ctx: Context, memo_id: str, fields: Fields, *,
                source: str | None = None) -> tuple[MemoState, MemoHold]:
     """Put the whole memo on hold (`reason`, `on`); its open recommendations follow."""
-    memo = await memo_of(ctx, memo_id)
-    cmd = build(MemoHold, fields, source=source, on=memo.today())
-    return await _run(ctx, memo, MemoWorkflow.hold, cmd), cmd
+    return await _act(ctx, memo_id, MemoWorkflow.hold, MemoHold, fields, source, "on")
 
 
 async def resume(ctx: Context, memo_id: str, fields: Fields, *,
                  source: str | None = None) -> tuple[MemoState, MemoResume]:
     """Lift the memo's hold (`on`); open due dates move by the days on hold."""
-    memo = await memo_of(ctx, memo_id)
-    cmd = build(MemoResume, fields, source=source, on=memo.today())
-    return await _run(ctx, memo, MemoWorkflow.resume, cmd), cmd
+    return await _act(ctx, memo_id, MemoWorkflow.resume, MemoResume, fields, source, "on")
 
 
 async def publish(ctx: Context, memo_id: str, fields: Fields, *,
                   source: str | None = None) -> tuple[MemoState, Publish]:
     """Record a publication (`kind`, `uri`, `published_on`)."""
-    memo = await memo_of(ctx, memo_id)
-    cmd = build(Publish, fields, source=source, published_on=memo.today())
-    return await _run(ctx, memo, MemoWorkflow.publish, cmd), cmd
+    return await _act(ctx, memo_id, MemoWorkflow.publish, Publish, fields, source,
+                      "published_on")

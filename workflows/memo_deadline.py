@@ -60,8 +60,7 @@ class ResponseDeadline:
             await workflow.wait_condition(
                 functools.partial(self._changed_since, self._changes))
             return
-        if self.state.attention is not None:
-            await self._set_attention(None)
+        await self._set_attention(None)  # a no-op unless an earlier plan failed
         while self.state.status is MemoStatus.AWAITING_RESPONSE:
             notice = self._next_notice(plan)
             if notice is None:
