@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -38,15 +39,7 @@ from activities.models import (
     PlanRequest,
     RecordResult,
 )
-from activities.notices import (
-    MAX_ERROR_TEXT,
-    RETRYABLE_CLIENT_ERRORS,
-    NoticeDelivery,
-    notice_line,
-    retry_after,
-    webhook_body,
-)
-from domain.memo import Contact
+from activities.notices import NoticeDelivery
 from settings import Settings
 from store.deliveries import create_delivery, get_delivered
 from store.events import MemoNotRecorded, apply_event
@@ -91,54 +84,30 @@ class RectrackActivities(NoticeDelivery):
             return DeliveryResult(idempotency_key=request.idempotency_key,
                                   channel=earlier.channel, status_code=earlier.status_code,
                                   duplicate=True)
-        contact = request.contact
-        if contact is None or contact.webhook is None:
-            return await self._send_to_log(request, attempt)
-        return await self._post_webhook(request, contact, contact.webhook, attempt)
-
-    async def _send_to_log(self, request: NoticeRequest, attempt: int) -> DeliveryResult:
-        line = notice_line(request)
-        notice_logger.info(line)
-        await self._record(request, attempt=attempt, channel=Channel.LOG, target=None,
-                           outcome=Outcome.DELIVERED)
-        return DeliveryResult(idempotency_key=request.idempotency_key, channel=Channel.LOG)
-
-    async def _post_webhook(
-        self, request: NoticeRequest, contact: Contact, url: str, attempt: int
-    ) -> DeliveryResult:
-        key = request.idempotency_key
-        what = f"{request.kind.value} notice {key} to {url}"
-        try:
-            response = await self._http.post(
-                url, json=webhook_body(request, contact), headers={"Idempotency-Key": key},
-                timeout=self._settings.webhook_timeout_seconds,
-            )
-        except httpx.HTTPError as err:  # connection refused, timeouts, protocol errors
-            error = f"{type(err).__name__}: {err}"[:MAX_ERROR_TEXT]
-            await self._record(request, attempt=attempt, channel=Channel.WEBHOOK, target=url,
-                               outcome=Outcome.FAILED, error=error)
-            raise ApplicationError(f"{what} failed: {error}", type="NoticeDeliveryFailed") from err
-
-        code = response.status_code
-        if response.is_success:
+        # The same single attempt as post_notice; here Temporal retries on the error.
+        outcome = await self._attempt(request, attempt)
+        key, channel = request.idempotency_key, Channel(outcome.channel)
+        if outcome.outcome == "delivered":
             try:
-                await self._record(request, attempt=attempt, channel=Channel.WEBHOOK,
-                                   target=url, outcome=Outcome.DELIVERED, status_code=code)
-            except Exception as err:  # a retry would POST it a second time
+                await self._record(request, attempt=attempt, channel=channel,
+                                   target=outcome.target, outcome=Outcome.DELIVERED,
+                                   status_code=outcome.status_code)
+            except Exception as err:  # a retry would send it a second time
                 notice_logger.warning("notice %s delivered but not logged: %s", key, err)
-            return DeliveryResult(idempotency_key=key, channel=Channel.WEBHOOK, status_code=code)
-
-        error = f"HTTP {code}: {response.text}"[:MAX_ERROR_TEXT]
-        if 400 <= code < 500 and code not in RETRYABLE_CLIENT_ERRORS:
-            await self._record(request, attempt=attempt, channel=Channel.WEBHOOK, target=url,
-                               outcome=Outcome.REJECTED, status_code=code, error=error)
-            raise ApplicationError(f"{what} rejected: {error}", {"status_code": code},
+            return DeliveryResult(idempotency_key=key, channel=channel,
+                                  status_code=outcome.status_code)
+        await self._record(request, attempt=attempt, channel=channel, target=outcome.target,
+                           outcome=Outcome(outcome.outcome), status_code=outcome.status_code,
+                           error=outcome.error)
+        what = f"{request.kind.value} notice {key} to {outcome.target}"
+        details = [{"status_code": outcome.status_code}] if outcome.status_code else []
+        if outcome.outcome == "rejected":
+            raise ApplicationError(f"{what} rejected: {outcome.error}", *details,
                                    type="NoticeRejected", non_retryable=True)
-        await self._record(request, attempt=attempt, channel=Channel.WEBHOOK, target=url,
-                           outcome=Outcome.FAILED, status_code=code, error=error)
-        raise ApplicationError(f"{what} failed: {error}", {"status_code": code},
-                               type="NoticeDeliveryFailed",
-                               next_retry_delay=retry_after(response))
+        delay = outcome.retry_after_seconds
+        raise ApplicationError(
+            f"{what} failed: {outcome.error}", *details, type="NoticeDeliveryFailed",
+            next_retry_delay=None if delay is None else timedelta(seconds=delay))
 
     def _delivered(self, idempotency_key: str) -> DeliveryPublic | None:
         with Session(self._engine) as session:

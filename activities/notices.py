@@ -49,7 +49,10 @@ class NoticeDelivery:
 
     @activity.defn(name="post_notice")
     async def post_notice(self, attempt: NoticeAttempt) -> AttemptOutcome:
-        request = attempt.request
+        return await self._attempt(attempt.request, attempt.attempt)
+
+    async def _attempt(self, request: NoticeRequest, attempt: int) -> AttemptOutcome:
+        """One POST (or log line) and what it came to; raises nothing for a failure."""
         contact = request.contact
         if contact is None or contact.webhook is None:
             notice_logger.info(notice_line(request))
@@ -59,7 +62,7 @@ class NoticeDelivery:
             response = await self._http.post(
                 url, json=webhook_body(request, contact),
                 headers={"Idempotency-Key": request.idempotency_key,
-                         "Rectrack-Attempt": str(attempt.attempt)},
+                         "Rectrack-Attempt": str(attempt)},
                 timeout=self._settings.webhook_timeout_seconds)
         except httpx.HTTPError as err:  # connection refused, timeouts, protocol errors
             return AttemptOutcome(outcome="failed", channel=Channel.WEBHOOK, target=url,
