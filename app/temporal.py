@@ -24,7 +24,7 @@ from workflows.memo import MemoWorkflow
 from workflows.recommendation import RecommendationWorkflow
 
 Result = TypeVar("Result")
-UPDATE_ATTEMPTS = 5
+UPDATE_ATTEMPTS = 8  # 6 s of backoff in all
 
 
 def resolve_due_date(spec: MemoSpec) -> MemoSpec:
@@ -100,6 +100,8 @@ async def send_update(handle: WorkflowHandle[Any, Any],
     that closed run answers NOT_FOUND ("workflow execution already completed") for an
     update id it never received (one it did receive answers with its outcome). So the
     update never ran: it is sent again, with the same id, once a newer run is running.
+    A workflow id with no run at all is a recommendation its memo has not started yet (the
+    memo records itself first): the update waits for it the same way.
     """
     update_id = str(uuid.uuid4())
     for attempt in range(UPDATE_ATTEMPTS):
@@ -107,17 +109,17 @@ async def send_update(handle: WorkflowHandle[Any, Any],
             return await send(update_id)
         except RPCError as error:
             if (error.status is not RPCStatusCode.NOT_FOUND or attempt == UPDATE_ATTEMPTS - 1
-                    or not await _running(handle)):
+                    or not await _running_or_starting(handle)):
                 raise
         await asyncio.sleep(0.05 * 2 ** attempt)
     raise AssertionError("unreachable")
 
 
-async def _running(handle: WorkflowHandle[Any, Any]) -> bool:
-    """Whether the workflow id has a running run (a new one, after continue-as-new);
-    `handle` names no run, so it describes the latest."""
+async def _running_or_starting(handle: WorkflowHandle[Any, Any]) -> bool:
+    """Whether the workflow id has a running run (a new one, after continue-as-new) or no
+    run yet; `handle` names no run, so it describes the latest."""
     try:
         description = await handle.describe()
-    except RPCError:
-        return False
+    except RPCError as error:
+        return error.status is RPCStatusCode.NOT_FOUND
     return description.status is WorkflowExecutionStatus.RUNNING
