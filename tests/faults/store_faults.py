@@ -49,16 +49,28 @@ def _hold_exclusive(db_file: Path, seconds: float) -> None:
         conn.close()
 
 
-def _admin() -> Engine:
-    return create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+@contextmanager
+def _admin() -> Iterator[Engine]:
+    """An AUTOCOMMIT engine on the server's admin database, disposed afterwards."""
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        yield admin
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def _admin_connection() -> Iterator[Connection]:
+    """One connection of `_admin`, for a single outage step."""
+    with _admin() as admin, admin.connect() as conn:
+        yield conn
 
 
 @contextmanager
 def pg_database() -> Iterator[str]:
     """The URL of a fresh database of its own, dropped (FORCE) afterwards."""
     name = f"rectrack_faults_{uuid.uuid4().hex[:10]}"
-    admin = _admin()
-    try:
+    with _admin() as admin:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         try:
@@ -67,8 +79,6 @@ def pg_database() -> Iterator[str]:
             with admin.connect() as conn:
                 conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 def _database_of(url: str) -> str:
@@ -80,32 +90,20 @@ def _database_of(url: str) -> str:
 def pg_refuse(url: str) -> int:
     """Refuse new connections and terminate the open ones; returns backends terminated."""
     name = _database_of(url)
-    admin = _admin()
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
-            return _terminate(conn, name)
-    finally:
-        admin.dispose()
+    with _admin_connection() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        return _terminate(conn, name)
 
 
 def pg_terminate(url: str) -> int:
     """Terminate the database's backends (connections stay allowed)."""
-    admin = _admin()
-    try:
-        with admin.connect() as conn:
-            return _terminate(conn, _database_of(url))
-    finally:
-        admin.dispose()
+    with _admin_connection() as conn:
+        return _terminate(conn, _database_of(url))
 
 
 def pg_allow(url: str) -> None:
-    admin = _admin()
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{_database_of(url)}" ALLOW_CONNECTIONS true'))
-    finally:
-        admin.dispose()
+    with _admin_connection() as conn:
+        conn.execute(text(f'ALTER DATABASE "{_database_of(url)}" ALLOW_CONNECTIONS true'))
 
 
 def _terminate(conn: Connection, name: str) -> int:
