@@ -201,6 +201,16 @@ def print_table(label: str, results: dict[str, tuple[float, float]]) -> None:
         print(f"{name:<32} {p50:8.2f} {p95:8.2f} {p50 / one:13.1f} {p50 / count:13.2f}")
 
 
+def run_backend(engine: Engine, label: str, args: argparse.Namespace) -> None:
+    """Load one backend, measure its queries and print the table; disposes of `engine`."""
+    try:
+        load(engine, label, args.memos, args.per_memo)
+        print_table(f"{label} ({args.memos * args.per_memo:,} recommendations)",
+                    measure(engine, args.repeat))
+    finally:
+        engine.dispose()
+
+
 def run_postgres(url: str, args: argparse.Namespace) -> None:
     schema = f"rectrack_bench_{uuid.uuid4().hex[:8]}"
     admin = make_engine(url)
@@ -209,11 +219,8 @@ def run_postgres(url: str, args: argparse.Namespace) -> None:
     scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
     engine = make_engine(scoped.render_as_string(hide_password=False))
     try:
-        load(engine, "postgresql", args.memos, args.per_memo)
-        print_table(f"postgresql ({args.memos * args.per_memo:,} recommendations)",
-                    measure(engine, args.repeat))
+        run_backend(engine, "postgresql", args)
     finally:
-        engine.dispose()
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
@@ -233,13 +240,7 @@ def main() -> None:
         path = args.sqlite or Path(tmp) / "bench.db"
         if path.exists():
             sys.exit(f"{path} exists: give a new file")
-        engine = make_engine(f"sqlite:///{path}")
-        try:
-            load(engine, "sqlite", args.memos, args.per_memo)
-            print_table(f"sqlite ({args.memos * args.per_memo:,} recommendations)",
-                        measure(engine, args.repeat))
-        finally:
-            engine.dispose()
+        run_backend(make_engine(f"sqlite:///{path}"), "sqlite", args)
     if not args.no_postgres:
         run_postgres(args.postgres, args)
 
