@@ -1,0 +1,136 @@
+"""A backlog: memos issued before rectrack, with the history each recommendation already has.
+
+An office adopts rectrack with years of memos in spreadsheets. `rectrack import` reads
+them into these models (one `MemoHistory` per memo, one `RecommendationHistory` per
+recommendation, each naming the file row it came from) and then brings each memo to its
+recorded state through the ordinary workflow updates. The models are pure so that a dry
+run can check a whole file against the same domain rules the workflows apply, without
+starting anything.
+
+`Origin` (domain.provenance) travels with every imported update as its own argument
+(never inside the command, so the API's request bodies stay as they are) and the workflows
+copy it into the events it produces: the audit log says which file and rows each imported
+event came from. `BacklogImport` (domain.provenance) rides on the memo's state: it tells
+the clocks that every notice dated before the import was the old system's business
+(`quiet_before`), and whether the memo sends its one consolidated catch-up notice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.followup import ActionPlan
+from domain.memo import MemoSpec, RecommendationResponse, RecordResponse
+from domain.provenance import BacklogImport, Origin  # noqa: F401  (re-exported)
+from domain.recommendation import Close, Review
+from domain.vocabulary import Decision, ReviewDecision
+
+
+class RowProblem(BaseModel):
+    """One thing wrong with one row (row 0: the file as a whole)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    column: str
+    problem: str
+
+    def __str__(self) -> str:
+        where = "file" if self.row == 0 else f"row {self.row}"
+        return f"{where}, {self.column}: {self.problem}"
+
+
+class RecommendationHistory(BaseModel):
+    """What a row says one recommendation went through before rectrack."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    row: int = Field(ge=1)
+    number: int = Field(ge=1)
+    decision: Decision | None = None
+    rationale: str | None = None
+    received_on: date | None = None
+    action_plan: ActionPlan | None = None
+    resolved_on: date | None = None  # the office accepted the response or plan that day
+    closure: Close | None = None
+
+
+class MemoHistory(BaseModel):
+    """One memo of the backlog: its file shape plus each recommendation's history."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    spec: MemoSpec
+    rows: list[int] = Field(min_length=1)
+    recommendations: list[RecommendationHistory] = Field(min_length=1)
+
+    def history_of(self, number: int) -> RecommendationHistory:
+        return next(r for r in self.recommendations if r.number == number)
+
+
+class BacklogPlan(BaseModel):
+    """A whole file read and checked: the memos to bring in and the rows refused.
+
+    A memo with any bad row is held back whole (its recommendations cannot be added to it
+    later), and each of its good rows is named as held back by the bad one.
+    """
+
+    file: str
+    rows_read: int
+    memos: list[MemoHistory] = []
+    problems: list[RowProblem] = []
+    held_back: dict[str, list[int]] = {}  # memo id -> rows not imported because of a bad row
+
+    @property
+    def recommendation_count(self) -> int:
+        return sum(len(m.recommendations) for m in self.memos)
+
+
+
+class RespondStep(BaseModel):
+    """One response letter: every row answered on the same `received_on`."""
+
+    command: RecordResponse
+    origin: Origin
+
+
+class ReviewStep(BaseModel):
+    number: int
+    command: Review
+    origin: Origin
+
+
+class CloseStep(BaseModel):
+    number: int
+    command: Close
+    origin: Origin
+
+
+Step = RespondStep | ReviewStep | CloseStep
+
+
+def memo_steps(memo: MemoHistory, file: str) -> list[Step]:
+    """The updates that bring an issued memo to its recorded state, in the order they
+    happened: letters by date, then each acceptance, then each closure."""
+    steps: list[Step] = []
+    answered = [r for r in memo.recommendations if r.decision is not None]
+    for received_on in sorted({r.received_on for r in answered if r.received_on}):
+        letter = [r for r in answered if r.received_on == received_on]
+        steps.append(RespondStep(
+            command=RecordResponse(received_on=received_on, responses=[
+                RecommendationResponse(number=r.number, decision=r.decision,
+                                       rationale=r.rationale, action_plan=r.action_plan)
+                for r in letter if r.decision is not None]),
+            origin=Origin(file=file, rows=[r.row for r in letter])))
+    for rec in memo.recommendations:
+        if rec.resolved_on is not None and rec.decision is not Decision.NON_CONCUR:
+            steps.append(ReviewStep(number=rec.number, origin=Origin(file=file, rows=[rec.row]),
+                                    command=Review(decision=ReviewDecision.ACCEPT,
+                                                   reviewed_on=rec.resolved_on)))
+    for rec in memo.recommendations:
+        if rec.closure is not None:
+            steps.append(CloseStep(number=rec.number, command=rec.closure,
+                                   origin=Origin(file=file, rows=[rec.row])))
+    return steps
