@@ -6,20 +6,10 @@ import asyncio
 from typing import Any
 
 from tests.api.support import ICE_MEMO, Api, assert_problem, memo_body
+from tests.helpers import ice_followup_response
 from tests.integration.support import eventually, office_today
 
-RESPONSE = {
-    "received_on": "2023-01-30",
-    "responses": [
-        {"number": 1, "decision": "concur", "action_plan": {
-            "responsible_official": "ICE Privacy Officer",
-            "target_completion_on": "2023-12-31",
-            "milestones": [{"title": "Draft policy", "target_on": "2023-06-30"},
-                           {"title": "Final policy", "target_on": "2023-10-31"}]}},
-        {"number": 2, "decision": "partially_concur", "rationale": "logs exist"},
-        {"number": 3, "decision": "non_concur", "rationale": "a match is a lead only"},
-    ],
-}
+RESPONSE = ice_followup_response("logs exist", "a match is a lead only")
 EVIDENCE = [{"title": "Final policy", "uri": "https://ice.example/policy.pdf"}]
 
 

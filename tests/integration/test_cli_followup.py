@@ -15,6 +15,7 @@ from pathlib import Path
 from cli.files import load_action_plan
 from domain.memo import RecommendationState
 from domain.recommendation import due_dates
+from tests.helpers import ice_followup_response
 from tests.integration.support import (
     ROOT,
     CliResult,
@@ -26,20 +27,8 @@ from tests.integration.support import (
 )
 
 SHA = "a" * 64
-RESPONSE = {
-    "received_on": "2023-01-30",
-    "responses": [
-        {"number": 1, "decision": "concur", "action_plan": {
-            "responsible_official": "ICE Privacy Officer",
-            "target_completion_on": "2023-12-31",
-            "milestones": [{"title": "Draft policy", "target_on": "2023-06-30"},
-                           {"title": "Final policy", "target_on": "2023-10-31"}]}},
-        {"number": 2, "decision": "partially_concur",
-         "rationale": "Case-management records already log most searches."},
-        {"number": 3, "decision": "non_concur",
-         "rationale": "Guidance already treats a match as a lead only."},
-    ],
-}
+RESPONSE = ice_followup_response("Case-management records already log most searches.",
+                                 "Guidance already treats a match as a lead only.")
 PLAN = {"received_on": "2023-03-30", "responsible_official": "ICE Records Officer",
         "target_completion_on": "2024-06-30",
         "milestones": [{"title": "Log design", "target_on": "2023-07-31"},
