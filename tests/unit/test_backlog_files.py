@@ -104,7 +104,7 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[object]], merge: str | None =
     sheet = workbook.active
     assert sheet is not None
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     if merge:
         sheet.merge_cells(merge)
     workbook.save(path)
