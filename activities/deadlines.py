@@ -9,6 +9,10 @@ late, a deadline moved back) or nobody was running. Its catch-up notice waits fo
 notice hour, `notice_hour` office time on the next business day, so the letter that
 answered the clock can still be typed in; the workflow sends it then only if that clock
 is still open. Steps dated today or later keep their own instants.
+
+A memo brought in from a backlog file (`quiet_before`, the instant of the import) drops
+every step whose own instant is before the import: the old system already reminded, or
+did not, and the memo sends one consolidated catch-up of its own instead.
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ def deadline_plan(request: PlanRequest) -> DeadlinePlan:
     catch_up_day = next_business_day(today)
     steps = steps_from(request.ladder, request.due_on, today, request.limit,
                        not_before=request.issued_on)
+    if request.quiet_before is not None:
+        quiet_before = request.quiet_before
+        steps = [s for s in steps
+                 if local_instant(s.on, notice_time, request.time_zone) >= quiet_before]
     notices = [
         PlannedNotice(step=step, at=local_instant(
             step.on if step.on >= today else catch_up_day, notice_time, request.time_zone))
@@ -57,7 +65,7 @@ def plan_clocks(request: ClocksPlanRequest, notice_hour: int = 9) -> list[ClockP
         plan = deadline_plan(PlanRequest(
             due_on=clock.due_on, time_zone=request.time_zone, ladder=clock.ladder,
             now=request.now, issued_on=request.issued_on, limit=request.limit,
-            notice_hour=notice_hour))
+            notice_hour=notice_hour, quiet_before=request.quiet_before))
         if clock.reminder_kind is not NoticeKind.REMINDER:
             plan.notices = [_renamed(n, clock.reminder_kind) for n in plan.notices]
         plans.append(ClockPlan(clock=clock, plan=plan))

@@ -46,6 +46,9 @@ class PlanRequest(BaseModel):
     issued_on: date | None = None  # no ladder step before the memo existed
     limit: int = Field(default=12, ge=1)
     notice_hour: int | None = Field(default=None, ge=0, le=23)  # None: the worker's setting
+    # An imported memo: a step whose notice instant is before this was the old system's
+    # business and is dropped, not caught up.
+    quiet_before: datetime | None = None
 
 
 class PlannedNotice(BaseModel):
@@ -67,6 +70,7 @@ class ClocksPlanRequest(BaseModel):
     now: datetime  # UTC-aware
     issued_on: date | None = None
     limit: int = Field(default=6, ge=1)
+    quiet_before: datetime | None = None  # as in PlanRequest
 
 
 class ClockPlan(BaseModel):

@@ -18,14 +18,21 @@ the clocks that every notice dated before the import was the old system's busine
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.followup import ActionPlan
-from domain.memo import MemoSpec, RecommendationResponse, RecordResponse
+from domain.memo import (
+    MemoSpec,
+    MemoState,
+    RecommendationResponse,
+    RecommendationState,
+    RecordResponse,
+)
 from domain.provenance import BacklogImport, Origin  # noqa: F401  (re-exported)
-from domain.recommendation import Close, Review
-from domain.vocabulary import Decision, ReviewDecision
+from domain.recommendation import Close, Review, due_dates
+from domain.vocabulary import Decision, Implementation, MemoStatus, ReviewDecision
 
 
 class RowProblem(BaseModel):
@@ -92,23 +99,34 @@ class BacklogPlan(BaseModel):
 class RespondStep(BaseModel):
     """One response letter: every row answered on the same `received_on`."""
 
+    action: Literal["respond"] = "respond"
     command: RecordResponse
     origin: Origin
 
 
 class ReviewStep(BaseModel):
+    action: Literal["review"] = "review"
     number: int
     command: Review
     origin: Origin
 
 
 class CloseStep(BaseModel):
+    action: Literal["close"] = "close"
     number: int
     command: Close
     origin: Origin
 
 
 Step = RespondStep | ReviewStep | CloseStep
+
+
+class ImportedAnswer(BaseModel):
+    """What the memo tells a recommendation after an imported letter: its new state and
+    the rows it came from."""
+
+    recommendation: RecommendationState
+    origin: Origin
 
 
 def memo_steps(memo: MemoHistory, file: str) -> list[Step]:
@@ -134,3 +152,31 @@ def memo_steps(memo: MemoHistory, file: str) -> list[Step]:
             steps.append(CloseStep(number=rec.number, command=rec.closure,
                                    origin=Origin(file=file, rows=[rec.row])))
     return steps
+
+
+class OverdueItem(BaseModel):
+    """One thing overdue in a memo: the response (`number` None for the memo's letter),
+    or one clock of one recommendation."""
+
+    number: int | None
+    clock: str
+    due_on: date
+
+
+def overdue_items(state: MemoState, on: date) -> list[OverdueItem]:
+    """What the memo's consolidated catch-up notice lists: every open due date before `on`
+    (the catch-up day), nothing while the memo is on hold or withdrawn."""
+    if state.hold is not None or state.status is MemoStatus.WITHDRAWN:
+        return []
+    items = []
+    if state.awaiting_numbers() and state.response_due_on < on:
+        items.append(OverdueItem(number=None, clock="response", due_on=state.response_due_on))
+    if state.publication_due_on is not None and state.publication_due_on < on:
+        items.append(OverdueItem(number=None, clock="publication",
+                                 due_on=state.publication_due_on))
+    for rec in state.recommendations:
+        if rec.implementation is Implementation.CLOSED or rec.hold is not None:
+            continue
+        items.extend(OverdueItem(number=rec.number, clock=name, due_on=due)
+                     for name, due in sorted(due_dates(rec).items()) if due < on)
+    return items

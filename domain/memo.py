@@ -33,6 +33,7 @@ from domain.limits import (
     Text,
     Title,
 )
+from domain.provenance import BacklogImport, Origin
 from domain.vocabulary import (
     ClosureReason,
     Counting,
@@ -183,6 +184,8 @@ class MemoState(BaseModel):
     publication_due_on: date | None = None  # public summary due (set once fully answered)
     # Why this memo's clocks stopped (a failure no retry can fix); None while all is well.
     attention: str | None = None
+    # Set when the memo came in from a backlog file (`rectrack import`).
+    backlog: BacklogImport | None = None
 
     @classmethod
     def issue(cls, spec: MemoSpec, response_due_on: date) -> MemoState:
@@ -223,6 +226,14 @@ class DomainEvent(BaseModel):
 
 
 # -- commands (also the payloads of the workflow updates) -------------------------------
+
+
+def stamped(events: list[DomainEvent], origin: Origin | None) -> list[DomainEvent]:
+    """The events marked with where their change came from (an imported file's rows)."""
+    if origin is None:
+        return events
+    return [e.model_copy(update={"data": {**e.data, "source": origin.as_data()}})
+            for e in events]
 
 
 class RecommendationResponse(BaseModel):

@@ -6,6 +6,7 @@ carries a `BacklogImport`, and every workflow update may carry an `Origin`.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -35,9 +36,11 @@ class BacklogImport(BaseModel):
     # Every ladder step whose notice instant is before this one belongs to the time before
     # rectrack: it is dropped, never caught up one by one.
     quiet_before: AwareDatetime
-    # One notice per memo, on the next business morning, listing what is still overdue
-    # then (nothing overdue, no notice); False with `--quiet`.
-    catch_up: bool = True
+    # The one consolidated catch-up notice, at the notice hour of the next business day
+    # (office time, computed by the importer: workflows cannot do time zones), listing
+    # what is overdue before `catch_up_on`; None with `--quiet`.
+    catch_up_on: date | None = None
+    catch_up_at: AwareDatetime | None = None
 
     def origin(self, rows: list[int] | None = None) -> Origin:
         return Origin(file=self.file, rows=rows or self.rows)

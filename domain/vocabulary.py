@@ -69,6 +69,8 @@ class NoticeKind(StrEnum):
     ESCALATION = "escalation"
     STATUS_UPDATE_REQUEST = "status_update_request"
     PUBLICATION_REMINDER = "publication_reminder"
+    # One per imported memo: what was already overdue when the backlog came in.
+    BACKLOG_CATCH_UP = "backlog_catch_up"
 
 
 class Counting(StrEnum):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
 from temporalio.common import RetryPolicy
 
 from domain.followup import FollowUpPolicy
 from domain.ladder import ReminderLadder
-from domain.memo import Contact, MemoSpec, MemoState, NoticeRecord, RecommendationState
+from domain.memo import Contact, MemoState, NoticeRecord, RecommendationState
 
 MEMO_WORKFLOW = "MemoWorkflow"
 # workflow.patched id of the follow-up phase (issue 3): histories before it never took it.
@@ -22,6 +22,8 @@ NOTICE_ONCE_PATCH = "notice-once-v1"
 ATTENTION_PATCH = "attention-v1"
 # Recommendation update handlers refuse acts dated before the memo's issue date.
 DATE_BOUNDS_PATCH = "date-bounds-v1"
+# A memo imported from a backlog file sends one consolidated catch-up notice (issue 9).
+BACKLOG_PATCH = "backlog-import-v1"
 
 
 def memo_workflow_id(memo_id: str) -> str:
@@ -54,13 +56,17 @@ class RecommendationContext(BaseModel):
     policy: FollowUpPolicy
     response_ladder: ReminderLadder
     contacts: dict[str, Contact]
+    # An imported memo's: steps whose instant is before it are not caught up.
+    quiet_before: datetime | None = None
 
     @classmethod
-    def of(cls, spec: MemoSpec) -> RecommendationContext:
+    def of(cls, state: MemoState) -> RecommendationContext:
+        spec = state.spec
         return cls(memo_id=spec.memo_id, title=spec.title, component=spec.component,
                    time_zone=spec.time_zone, issued_on=spec.issued_on,
                    policy=spec.follow_up, response_ladder=spec.ladder,
-                   contacts=spec.contacts)
+                   contacts=spec.contacts,
+                   quiet_before=state.backlog.quiet_before if state.backlog else None)
 
 
 class RecommendationStart(BaseModel):

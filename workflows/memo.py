@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.models import EventRecord, NoticeRequest, PlannedNotice
     from domain import memo as rules
     from domain import memo_followup as followup
+    from domain.backlog import ImportedAnswer
     from domain.clocks import Clock, publication_clock
     from domain.memo import (
         DomainEvent,
@@ -30,11 +31,13 @@ with workflow.unsafe.imports_passed_through():
         Withdraw,
     )
     from domain.memo_followup import MemoHold, MemoResume, Publish
+    from domain.provenance import Origin
     from domain.recommendation import LiftHold, PlaceHold
     from domain.vocabulary import EventKind, Implementation, MemoStatus
     from workflows import search_attributes as sa
     from workflows.inputs import (
         ACTIVITY_TIMEOUT,
+        BACKLOG_PATCH,
         FOLLOW_UP_PATCH,
         MEMO_WORKFLOW,
         RECOMMENDATION_WORKFLOW,
@@ -44,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         RecommendationStart,
         recommendation_workflow_id,
     )
+    from workflows.memo_backlog import ImportedMemo
     from workflows.memo_deadline import ResponseDeadline
     from workflows.notices import attention_change, clock_notice_key, deliver, watch_clocks
     from workflows.rejections import attempt
@@ -53,7 +57,7 @@ _LATEST_OFFSET = timedelta(hours=14)
 
 
 @workflow.defn(name=MEMO_WORKFLOW)
-class MemoWorkflow(ResponseDeadline):
+class MemoWorkflow(ResponseDeadline, ImportedMemo):
     @workflow.init
     def __init__(self, start: MemoStart) -> None:
         self.state: MemoState = start.state
@@ -61,6 +65,7 @@ class MemoWorkflow(ResponseDeadline):
         self._children_started = start.resumed
         self._record_lock = asyncio.Lock()
         self._next_notice_at: datetime | None = None
+        self._catch_up_task: asyncio.Task[None] | None = None
 
     @workflow.run
     async def run(self, start: MemoStart) -> MemoState:
@@ -68,9 +73,12 @@ class MemoWorkflow(ResponseDeadline):
             await self._commit(self.state, [DomainEvent(
                 kind=EventKind.MEMO_ISSUED, occurred_on=self.state.spec.issued_on,
                 numbers=[r.number for r in self.state.recommendations],
-                data={"response_due_on": self.state.response_due_on.isoformat()})])
+                data=self._issue_data())])
             # As issued: an update that arrived with the start must reach them by signal.
             await self._start_recommendations(start.state.recommendations)
+        if self.state.backlog is not None and self.state.backlog.catch_up_at is not None \
+                and workflow.patched(BACKLOG_PATCH):
+            self._catch_up_task = asyncio.create_task(self._backlog_catch_up())
         while self.state.status is MemoStatus.AWAITING_RESPONSE:
             if workflow.info().is_continue_as_new_suggested():
                 await self._continue_as_new()
@@ -97,7 +105,7 @@ class MemoWorkflow(ResponseDeadline):
             clock = publication_clock(self.state)
             await watch_clocks(
                 clocks=[clock] if clock else [], time_zone=self.state.spec.time_zone,
-                issued_on=self.state.spec.issued_on,
+                issued_on=self.state.spec.issued_on, quiet_before=self._quiet_before(),
                 sent_keys=lambda: {n.key for n in self.state.notices},
                 changed=functools.partial(self._changed_since, self._changes),
                 send=self._send_clock_notice, attention=self._set_attention,
@@ -192,6 +200,11 @@ class MemoWorkflow(ResponseDeadline):
     def _latest_date() -> date:
         return (workflow.now() + _LATEST_OFFSET).date()
 
+    def _issue_data(self) -> dict[str, object]:
+        data: dict[str, object] = {"response_due_on": self.state.response_due_on.isoformat()}
+        if self.state.backlog is not None:  # brought in by `rectrack import`
+            data["source"] = self.state.backlog.origin().as_data()
+        return data
 
     async def _commit(self, new_state: MemoState, events: list[DomainEvent], *,
                       replan: bool = True) -> None:
@@ -225,7 +238,7 @@ class MemoWorkflow(ResponseDeadline):
             workflow.start_child_workflow(
                 RECOMMENDATION_WORKFLOW,
                 RecommendationStart(memo_id=self.state.memo_id, recommendation=rec,
-                                    context=RecommendationContext.of(self.state.spec)),
+                                    context=RecommendationContext.of(self.state)),
                 id=recommendation_workflow_id(self.state.memo_id, rec.number),
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON)
             for rec in recs))
@@ -235,14 +248,22 @@ class MemoWorkflow(ResponseDeadline):
             handle.add_done_callback(_ignore_outcome)
         self._children_started = True
 
-    async def _sync_recommendations(self, numbers: list[int]) -> None:
-        """Tell recommendation workflows what the memo decided for them."""
+    async def _sync_recommendations(self, numbers: list[int],
+                                    origin: Origin | None = None) -> None:
+        """Tell recommendation workflows what the memo decided for them (and, for an
+        imported letter, where it came from)."""
         await workflow.wait_condition(lambda: self._children_started)
-        await asyncio.gather(*(
-            workflow.get_external_workflow_handle(
-                recommendation_workflow_id(self.state.memo_id, n)
-            ).signal("apply_from_memo", self.state.recommendation(n))
-            for n in numbers))
+        await asyncio.gather(*(self._tell_answer(n, origin) for n in numbers))
+
+    async def _tell_answer(self, number: int, origin: Origin | None) -> None:
+        handle = workflow.get_external_workflow_handle(
+            recommendation_workflow_id(self.state.memo_id, number))
+        rec = self.state.recommendation(number)
+        if origin is None:
+            await handle.signal("apply_from_memo", rec)
+        else:
+            await handle.signal("apply_imported_from_memo",
+                                ImportedAnswer(recommendation=rec, origin=origin))
 
     async def _tell_recommendations(self, signal: str, arg: object) -> None:
         """Signal every open recommendation (a closed one has no clock to stop)."""

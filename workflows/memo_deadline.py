@@ -36,7 +36,8 @@ class ResponseDeadline:
             contracts.plan_deadline,
             PlanRequest(due_on=self.state.response_due_on, time_zone=self.state.spec.time_zone,
                         ladder=self.state.spec.ladder, now=workflow.now(),
-                        issued_on=self.state.spec.issued_on),
+                        issued_on=self.state.spec.issued_on,
+                        quiet_before=self._quiet_before()),
             start_to_close_timeout=ACTIVITY_TIMEOUT)
 
     def _next_notice(self, plan: DeadlinePlan) -> PlannedNotice | None:
@@ -87,6 +88,9 @@ class ResponseDeadline:
                 await self._send(notice)
             if workflow.info().is_continue_as_new_suggested():
                 return
+
+    def _quiet_before(self) -> datetime | None:
+        return self.state.backlog.quiet_before if self.state.backlog else None
 
     def _changed_since(self, changes: int) -> bool:
         return self._changes != changes

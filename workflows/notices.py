@@ -146,7 +146,8 @@ def _reason(error: ActivityError) -> str:
 async def watch_clocks(*, clocks: list[Clock], time_zone: str, issued_on: date | None,
                        sent_keys: Callable[[], set[str]], changed: Callable[[], bool],
                        send: SendNotice, attention: Attention | None = None,
-                       waiting: Waiting | None = None) -> None:
+                       waiting: Waiting | None = None,
+                       quiet_before: datetime | None = None) -> None:
     """Send the clocks' due notices until `changed()` turns true or the plan is used up.
 
     The caller loops: a change (new state, new due date, hold) means a fresh plan. A plan
@@ -161,7 +162,7 @@ async def watch_clocks(*, clocks: list[Clock], time_zone: str, issued_on: date |
         plans = await workflow.execute_activity(
             contracts.plan_clocks,
             ClocksPlanRequest(clocks=clocks, time_zone=time_zone, now=workflow.now(),
-                              issued_on=issued_on),
+                              issued_on=issued_on, quiet_before=quiet_before),
             start_to_close_timeout=ACTIVITY_TIMEOUT)
     except ActivityError as error:
         reason = unplannable(error) if attention is not None else None

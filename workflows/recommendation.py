@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from temporalio import workflow
@@ -22,10 +23,12 @@ with workflow.unsafe.imports_passed_through():
     from activities import contracts
     from activities.models import EventRecord
     from domain import recommendation as rules
+    from domain.backlog import CloseStep, ImportedAnswer, ReviewStep
     from domain.clocks import recommendation_clocks
     from domain.errors import DomainError
     from domain.followup import FollowUpPolicy, StatusUpdate
-    from domain.memo import DomainEvent, NoticeRecord, RecommendationState
+    from domain.memo import DomainEvent, NoticeRecord, RecommendationState, stamped
+    from domain.provenance import Origin
     from domain.vocabulary import ClosureReason, EventKind, Implementation
     from workflows.inputs import (
         ACTIVITY_TIMEOUT,
@@ -79,7 +82,8 @@ class RecommendationWorkflow(RecommendationNotices):
                 time_zone=context.time_zone, issued_on=context.issued_on,
                 sent_keys=lambda: {n.key for n in self.notices},
                 changed=functools.partial(self._changed_since, changes),
-                send=self._send, attention=self._set_attention, waiting=self._waiting_until)
+                send=self._send, attention=self._set_attention, waiting=self._waiting_until,
+                quiet_before=context.quiet_before)
 
     def _changed_since(self, changes: int) -> bool:
         return self._changes != changes or workflow.info().is_continue_as_new_suggested()
@@ -100,8 +104,17 @@ class RecommendationWorkflow(RecommendationNotices):
         return self._next_notice_at
 
     @workflow.signal
+    async def apply_imported_from_memo(self, answer: ImportedAnswer) -> None:
+        """The memo recorded an answer from a backlog file: as `apply_from_memo`, its
+        event marked with the file and rows."""
+        await self._apply_from_memo(answer.recommendation, answer.origin)
+
+    @workflow.signal
     async def apply_from_memo(self, rec: RecommendationState) -> None:
         """The memo recorded the component's answer for this recommendation, or withdrew it."""
+        await self._apply_from_memo(rec, None)
+
+    async def _apply_from_memo(self, rec: RecommendationState, origin: Origin | None) -> None:
         if rec.number != self.state.number:
             return
         if self.context is None:
@@ -112,11 +125,11 @@ class RecommendationWorkflow(RecommendationNotices):
         kind = EventKind.RECOMMENDATION_CLOSED if closing else EventKind.RESPONSE_RECORDED
         # Keep what only this workflow knows (holds, plans it received itself).
         merged = rec.model_copy(update={"hold": None if closing else self.state.hold})
-        await self._commit(merged, [DomainEvent(
+        await self._commit(merged, stamped([DomainEvent(
             kind=kind, occurred_on=rec.closed_on or rec.received_on, numbers=[rec.number],
             data={"from_memo": True, "response": rec.response.value,
                   "closure_reason": rec.closure_reason.value if rec.closure_reason else None})],
-            report=False)
+            origin), report=False)
 
     @workflow.signal
     async def memo_hold(self, cmd: rules.PlaceHold) -> None:
@@ -139,119 +152,100 @@ class RecommendationWorkflow(RecommendationNotices):
         await self._commit(new_state, events)
 
     # -- updates: the office's and the component's actions -------------------------------
+    # Each runs one domain rule: its validator on the current state (so refused input never
+    # enters history), its handler again to apply it.
 
     @workflow.update
     async def submit_action_plan(self, cmd: rules.SubmitActionPlan) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.submit_action_plan(
-            self.state, cmd, issued_on=self._issued_on(handler=True)))
-        await self._commit(new_state, events)
-        return new_state  # its own result, not a concurrent update's
+        return await self._apply(None, _Rule(rules.submit_action_plan, cmd))
 
     @submit_action_plan.validator
     def _check_action_plan(self, cmd: rules.SubmitActionPlan) -> None:
-        attempt(lambda: rules.submit_action_plan(
-            self.state, cmd, issued_on=self._issued_on()))
+        self._check(_Rule(rules.submit_action_plan, cmd))
 
     @workflow.update
     async def review(self, cmd: rules.Review) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.review(
-            self.state, cmd, self._policy(),
-            issued_on=self._issued_on(handler=True)))
-        await self._commit(new_state, events)
-        return new_state  # its own result, not a concurrent update's
+        return await self._apply(None, _Rule(rules.review, cmd, policy=True))
 
     @review.validator
     def _check_review(self, cmd: rules.Review) -> None:
-        attempt(lambda: rules.review(
-            self.state, cmd, self._policy(),
-            issued_on=self._issued_on()))
+        self._check(_Rule(rules.review, cmd, policy=True))
 
     @workflow.update
     async def submit_status_update(self, cmd: StatusUpdate) -> RecommendationState:
-        new_state, events = attempt(
-            lambda: rules.submit_status_update(
-                self.state, cmd, self._policy(),
-                issued_on=self._issued_on(handler=True)))
-        await self._commit(new_state, events)
-        return new_state  # its own result, not a concurrent update's
+        return await self._apply(None, _Rule(rules.submit_status_update, cmd, policy=True))
 
     @submit_status_update.validator
     def _check_status_update(self, cmd: StatusUpdate) -> None:
-        attempt(lambda: rules.submit_status_update(
-            self.state, cmd, self._policy(),
-            issued_on=self._issued_on()))
+        self._check(_Rule(rules.submit_status_update, cmd, policy=True))
 
     @workflow.update
     async def request_extension(self, cmd: rules.RequestExtension) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.request_extension(
-            self.state, cmd, issued_on=self._issued_on(handler=True)))
-        await self._commit(new_state, events)
-        return new_state  # its own result, not a concurrent update's
+        return await self._apply(None, _Rule(rules.request_extension, cmd))
 
     @request_extension.validator
     def _check_request_extension(self, cmd: rules.RequestExtension) -> None:
-        attempt(lambda: rules.request_extension(
-            self.state, cmd, issued_on=self._issued_on()))
+        self._check(_Rule(rules.request_extension, cmd))
 
     @workflow.update
     async def decide_extension(self, cmd: rules.DecideExtension) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.decide_extension(
-            self.state, cmd, issued_on=self._issued_on(handler=True)))
-        await self._commit(new_state, events)
-        return new_state  # its own result, not a concurrent update's
+        return await self._apply(None, _Rule(rules.decide_extension, cmd))
 
     @decide_extension.validator
     def _check_decide_extension(self, cmd: rules.DecideExtension) -> None:
-        attempt(lambda: rules.decide_extension(
-            self.state, cmd, issued_on=self._issued_on()))
+        self._check(_Rule(rules.decide_extension, cmd))
 
     @workflow.update
     async def place_hold(self, cmd: rules.PlaceHold) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.place_hold(
-            self.state, cmd, issued_on=self._issued_on(handler=True)))
-        await self._commit(new_state, events)
-        return new_state  # its own result, not a concurrent update's
+        return await self._apply(None, _Rule(rules.place_hold, cmd))
 
     @place_hold.validator
     def _check_place_hold(self, cmd: rules.PlaceHold) -> None:
-        attempt(lambda: rules.place_hold(
-            self.state, cmd, issued_on=self._issued_on()))
+        self._check(_Rule(rules.place_hold, cmd))
 
     @workflow.update
     async def lift_hold(self, cmd: rules.LiftHold) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.lift_hold(self.state, cmd))
-        await self._commit(new_state, events)
-        return new_state  # its own result, not a concurrent update's
+        return await self._apply(None, _Rule(rules.lift_hold, cmd, dated=False))
 
     @lift_hold.validator
     def _check_lift_hold(self, cmd: rules.LiftHold) -> None:
-        attempt(lambda: rules.lift_hold(self.state, cmd))
+        self._check(_Rule(rules.lift_hold, cmd, dated=False))
 
     @workflow.update
     async def close(self, cmd: rules.Close) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.close(
-            self.state, cmd, issued_on=self._issued_on(handler=True)))
-        await self._commit(new_state, events)
-        return new_state  # its own result, not a concurrent update's
+        return await self._apply(None, _Rule(rules.close, cmd))
 
     @close.validator
     def _check_close(self, cmd: rules.Close) -> None:
-        attempt(lambda: rules.close(
-            self.state, cmd, issued_on=self._issued_on()))
+        self._check(_Rule(rules.close, cmd))
 
     @workflow.update
     async def reopen(self, cmd: rules.Reopen) -> RecommendationState:
-        new_state, events = attempt(lambda: rules.reopen(
-            self.state, cmd, self._policy(),
-            issued_on=self._issued_on(handler=True)))
-        await self._commit(new_state, events)
-        return new_state  # its own result, not a concurrent update's
+        return await self._apply(None, _Rule(rules.reopen, cmd, policy=True))
 
     @reopen.validator
     def _check_reopen(self, cmd: rules.Reopen) -> None:
-        attempt(lambda: rules.reopen(
-            self.state, cmd, self._policy(),
-            issued_on=self._issued_on()))
+        self._check(_Rule(rules.reopen, cmd, policy=True))
+
+    @workflow.update
+    async def apply_imported(self, step: ReviewStep | CloseStep) -> RecommendationState:
+        """A review or closure from a backlog file's row: the same rule as `review` or
+        `close`, its events marked with the file and row."""
+        return await self._apply(step.origin, _imported(step))
+
+    @apply_imported.validator
+    def _check_imported(self, step: ReviewStep | CloseStep) -> None:
+        self._check(_imported(step))
+
+    async def _apply(self, origin: Origin | None, rule: _Rule) -> RecommendationState:
+        issued_on = self._issued_on(handler=True) if rule.dated else None
+        new_state, events = attempt(lambda: rule.run(self.state, self._policy, issued_on))
+        await self._commit(new_state, stamped(events, origin))
+        return new_state  # its own result, not a concurrent update's
+
+    def _check(self, rule: _Rule) -> None:
+        issued_on = self._issued_on() if rule.dated else None
+        attempt(lambda: rule.run(self.state, self._policy, issued_on))
 
     # -- internals ----------------------------------------------------------------------
 
@@ -301,3 +295,25 @@ class RecommendationWorkflow(RecommendationNotices):
             await memo.signal("recommendation_changed", self.state)
         except Exception as error:  # the memo may have ended (withdrawn): nothing to tell
             workflow.logger.warning("memo %s not told of a change: %s", self.memo_id, error)
+
+
+def _imported(step: ReviewStep | CloseStep) -> _Rule:
+    if isinstance(step, ReviewStep):
+        return _Rule(rules.review, step.command, policy=True)
+    return _Rule(rules.close, step.command)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A domain rule bound to its command: `policy` rules also take the follow-up
+    policy, `dated` rules the memo's issue date (no act may be dated before it)."""
+
+    rule: Callable[..., rules.RecTransition]
+    cmd: object
+    policy: bool = False
+    dated: bool = True
+
+    def run(self, state: RecommendationState, policy: Callable[[], FollowUpPolicy],
+            issued_on: date | None) -> rules.RecTransition:
+        args = (state, self.cmd, policy()) if self.policy else (state, self.cmd)
+        return self.rule(*args, issued_on=issued_on) if self.dated else self.rule(*args)
