@@ -8,7 +8,8 @@ Errors are the service layer's (app.errors), answered as problems by api.problem
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path
 
@@ -29,6 +30,8 @@ from api.models import RecommendationOutcome
 from api.problems import WRITE_PROBLEMS, ProblemError
 from api.tokens import Office, OfficeOrAgency
 from app import recommendations
+from app.context import Context
+from app.recommendations import Fields
 from domain.memo import RecommendationState
 
 router = APIRouter(tags=["recommendation actions"], responses=WRITE_PROBLEMS)
@@ -38,7 +41,15 @@ OfficeRec = Annotated[StoredRecommendation, Depends(recommendation_access(*Offic
 AnsweringRec = Annotated[StoredRecommendation, Depends(recommendation_access(*OfficeOrAgency))]
 
 
-def _outcome(rec: StoredRecommendation, state: RecommendationState) -> RecommendationOutcome:
+# A function of app.recommendations: (ctx, memo_id, number, fields) -> (state, command).
+_Step = Callable[[Context, str, int, Fields], Awaitable[tuple[RecommendationState, Any]]]
+
+
+async def _apply(step: _Step, ctx: Context, rec: StoredRecommendation,
+                 fields: Fields) -> RecommendationOutcome:
+    """Call one function of app.recommendations on the path's recommendation, and answer
+    with its new state."""
+    state, _ = await step(ctx, rec.memo.memo_id, rec.number, fields)
     return RecommendationOutcome.of(rec.memo.memo_id, state)
 
 
@@ -48,8 +59,7 @@ async def action_plan(ctx: Ctx, rec: AnsweringRec,
                       body: ActionPlanBody) -> RecommendationOutcome:
     """The plan of a (partially) concurred recommendation. Office, or the memo's own
     agency."""
-    state, _ = await recommendations.plan(ctx, rec.memo.memo_id, rec.number, body)
-    return _outcome(rec, state)
+    return await _apply(recommendations.plan, ctx, rec, body)
 
 
 @router.post(PREFIX + "/review", response_model=RecommendationOutcome,
@@ -57,8 +67,7 @@ async def action_plan(ctx: Ctx, rec: AnsweringRec,
 async def review(ctx: Ctx, rec: OfficeRec, body: ReviewBody) -> RecommendationOutcome:
     """An accepted plan puts the recommendation in progress; a dispute asks for a
     revision; accepting a non-concurrence closes it."""
-    state, _ = await recommendations.review(ctx, rec.memo.memo_id, rec.number, body)
-    return _outcome(rec, state)
+    return await _apply(recommendations.review, ctx, rec, body)
 
 
 @router.post(PREFIX + "/status-updates", response_model=RecommendationOutcome,
@@ -67,8 +76,7 @@ async def status_update(ctx: Ctx, rec: AnsweringRec,
                         body: StatusUpdateBody) -> RecommendationOutcome:
     """Progress on an accepted action plan, with finished milestones and evidence.
     Office, or the memo's own agency."""
-    state, _ = await recommendations.update(ctx, rec.memo.memo_id, rec.number, body)
-    return _outcome(rec, state)
+    return await _apply(recommendations.update, ctx, rec, body)
 
 
 @router.post(PREFIX + "/extension-requests", response_model=RecommendationOutcome,
@@ -78,9 +86,7 @@ async def extension_request(ctx: Ctx, rec: AnsweringRec,
     """The component asks to move one of the recommendation's due dates; the new
     request (pending) is the last of `state.extension_requests`. Office, or the memo's
     own agency."""
-    state, _ = await recommendations.request_extension(ctx, rec.memo.memo_id, rec.number,
-                                                       body)
-    return _outcome(rec, state)
+    return await _apply(recommendations.request_extension, ctx, rec, body)
 
 
 @router.post(PREFIX + "/extension-requests/{request_id}/decision",
@@ -94,17 +100,14 @@ async def extension_decision(
         raise ProblemError(422, f"request_id: {body.request_id} in the body is not the "
                                 f"request {request_id} of the path", field="request_id")
     fields = {**body.model_dump(exclude_none=True), "request_id": request_id}
-    state, _ = await recommendations.decide_extension(ctx, rec.memo.memo_id, rec.number,
-                                                      fields)
-    return _outcome(rec, state)
+    return await _apply(recommendations.decide_extension, ctx, rec, fields)
 
 
 @router.post(PREFIX + "/hold", response_model=RecommendationOutcome,
              summary="Put a recommendation on hold")
 async def hold(ctx: Ctx, rec: OfficeRec, body: HoldBody) -> RecommendationOutcome:
     """Its clocks stop until it is resumed."""
-    state, _ = await recommendations.hold(ctx, rec.memo.memo_id, rec.number, body)
-    return _outcome(rec, state)
+    return await _apply(recommendations.hold, ctx, rec, body)
 
 
 @router.post(PREFIX + "/resume", response_model=RecommendationOutcome,
@@ -112,8 +115,7 @@ async def hold(ctx: Ctx, rec: OfficeRec, body: HoldBody) -> RecommendationOutcom
 async def resume(ctx: Ctx, rec: OfficeRec,
                  body: Annotated[ResumeBody | None, Body()] = None) -> RecommendationOutcome:
     """Open due dates move by the days on hold (the body may be left out)."""
-    state, _ = await recommendations.resume(ctx, rec.memo.memo_id, rec.number, body)
-    return _outcome(rec, state)
+    return await _apply(recommendations.resume, ctx, rec, body)
 
 
 @router.post(PREFIX + "/close", response_model=RecommendationOutcome,
@@ -121,13 +123,11 @@ async def resume(ctx: Ctx, rec: OfficeRec,
 async def close(ctx: Ctx, rec: OfficeRec, body: CloseBody) -> RecommendationOutcome:
     """Close it for a closure reason; the memo closes when its last recommendation
     does."""
-    state, _ = await recommendations.close(ctx, rec.memo.memo_id, rec.number, body)
-    return _outcome(rec, state)
+    return await _apply(recommendations.close, ctx, rec, body)
 
 
 @router.post(PREFIX + "/reopen", response_model=RecommendationOutcome,
              summary="Reopen a closed recommendation")
 async def reopen(ctx: Ctx, rec: OfficeRec, body: ReopenBody) -> RecommendationOutcome:
     """Reopen it (and its memo, if closed)."""
-    state, _ = await recommendations.reopen(ctx, rec.memo.memo_id, rec.number, body)
-    return _outcome(rec, state)
+    return await _apply(recommendations.reopen, ctx, rec, body)
