@@ -66,17 +66,22 @@ async def issue(ctx: Context, spec: MemoSpec, *,
                        field="memo_id") from None
     except RPCError as error:
         raise refusal(spec.memo_id, error) from None
+    return spec, await recorded(ctx, spec.memo_id, wait_seconds=wait_seconds)
+
+
+async def recorded(ctx: Context, memo_id: str, *,
+                   wait_seconds: float = 30.0) -> StoredMemoView | None:
+    """The memo's stored view once the worker has recorded it; None if not in time."""
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
         try:
-            view = await ctx.read(lambda session: get_memo_view(session,
-                                                                 memo_id=spec.memo_id))
+            view = await ctx.read(lambda session: get_memo_view(session, memo_id=memo_id))
         except Unavailable:  # the worker has not created the store's tables yet
             view = None
         if view is not None:
-            return spec, view
+            return view
         await asyncio.sleep(0.1)
-    return spec, None
+    return None
 
 
 async def _act(ctx: Context, memo_id: str, update: Any, model: type[Command], fields: Fields,

@@ -18,6 +18,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.deadlines import due_date
 from domain.memo import MemoSpec, MemoState, RecommendationState
+from domain.provenance import BacklogImport
 from workflows import search_attributes as sa
 from workflows.inputs import MemoStart, memo_workflow_id, recommendation_workflow_id
 from workflows.memo import MemoWorkflow
@@ -36,12 +37,14 @@ def resolve_due_date(spec: MemoSpec) -> MemoSpec:
         "response_due_on": due_date(spec.issued_on, window.days, window.counting)})
 
 
-async def start_memo(client: Client, spec: MemoSpec, *, task_queue: str) -> WorkflowHandle[
+async def start_memo(client: Client, spec: MemoSpec, *, task_queue: str,
+                     backlog: BacklogImport | None = None) -> WorkflowHandle[
         MemoWorkflow, MemoState]:
-    """Start the memo's workflow; raises WorkflowAlreadyStartedError for a known memo id."""
+    """Start the memo's workflow (`backlog`: brought in by `rectrack import`); raises
+    WorkflowAlreadyStartedError for a known memo id."""
     spec = resolve_due_date(spec)
     assert spec.response_due_on is not None
-    state = MemoState.issue(spec, spec.response_due_on)
+    state = MemoState.issue(spec, spec.response_due_on).model_copy(update={"backlog": backlog})
     return await client.start_workflow(
         MemoWorkflow.run,
         MemoStart(state=state),

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from app.context import Context
 from app.errors import AppError
-from cli import commands, followup_commands
+from cli import commands, followup_commands, import_commands
 from cli.commands import HINT
 from cli.db_commands import require_store
 from cli.errors import from_app_error
@@ -44,13 +44,15 @@ HANDLERS: dict[str, Handler] = {
     "publish": followup_commands.cmd_publish,
     "show": commands.cmd_show,
     "list": commands.cmd_list,
+    "import": import_commands.cmd_import,
 }
 
 
 # Commands that read the store first: they check its schema revision (exit 1, one line,
 # if it is not at the newest; never changing it). `dev` and `worker` upgrade it, and
-# `issue` only reads it once the worker has recorded the memo.
-STORE_READERS = frozenset(HANDLERS) - {"dev", "worker", "issue"}
+# `issue` only reads it once the worker has recorded the memo; `import` checks it only
+# after a file that is not a dry run has been checked.
+STORE_READERS = frozenset(HANDLERS) - {"dev", "worker", "issue", "import"}
 
 
 async def dispatch(args: argparse.Namespace) -> int:

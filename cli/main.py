@@ -17,6 +17,7 @@ from cli.api_commands import add_api_parser
 from cli.db_commands import add_db_parser
 from cli.doctor import add_doctor_parser
 from cli.errors import BadInput, CliError
+from cli.import_commands import add_import_parser
 from cli.report_commands import add_report_parser
 from cli.token_commands import add_token_parser
 from domain.dates import strict_date
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_api_parser(sub)
     add_report_parser(sub)
     add_doctor_parser(sub)
+    add_import_parser(sub)
     add_db_parser(sub)
     return parser
 

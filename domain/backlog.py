@@ -121,6 +121,10 @@ class CloseStep(BaseModel):
 Step = RespondStep | ReviewStep | CloseStep
 
 
+def _closed_by_review(rec: RecommendationHistory) -> bool:
+    return rec.decision is Decision.NON_CONCUR and rec.resolved_on is not None
+
+
 class ImportedAnswer(BaseModel):
     """What the memo tells a recommendation after an imported letter: its new state and
     the rows it came from."""
@@ -131,7 +135,9 @@ class ImportedAnswer(BaseModel):
 
 def memo_steps(memo: MemoHistory, file: str) -> list[Step]:
     """The updates that bring an issued memo to its recorded state, in the order they
-    happened: letters by date, then each acceptance, then each closure."""
+    happened: letters by date, then each acceptance, then each closure. A resolved
+    non-concurrence is one acceptance that closes it on `resolved_on`, for its row's
+    closure reason."""
     steps: list[Step] = []
     answered = [r for r in memo.recommendations if r.decision is not None]
     for received_on in sorted({r.received_on for r in answered if r.received_on}):
@@ -143,12 +149,17 @@ def memo_steps(memo: MemoHistory, file: str) -> list[Step]:
                 for r in letter if r.decision is not None]),
             origin=Origin(file=file, rows=[r.row for r in letter])))
     for rec in memo.recommendations:
-        if rec.resolved_on is not None and rec.decision is not Decision.NON_CONCUR:
-            steps.append(ReviewStep(number=rec.number, origin=Origin(file=file, rows=[rec.row]),
-                                    command=Review(decision=ReviewDecision.ACCEPT,
-                                                   reviewed_on=rec.resolved_on)))
+        if rec.resolved_on is None:
+            continue
+        review = Review(decision=ReviewDecision.ACCEPT, reviewed_on=rec.resolved_on)
+        if rec.decision is Decision.NON_CONCUR and rec.closure is not None:
+            # Accepting a non-concurrence closes it, that day, for the row's reason.
+            review = review.model_copy(update={"closure_reason": rec.closure.reason,
+                                               "justification": rec.closure.justification})
+        steps.append(ReviewStep(number=rec.number, command=review,
+                                origin=Origin(file=file, rows=[rec.row])))
     for rec in memo.recommendations:
-        if rec.closure is not None:
+        if rec.closure is not None and not _closed_by_review(rec):
             steps.append(CloseStep(number=rec.number, command=rec.closure,
                                    origin=Origin(file=file, rows=[rec.row])))
     return steps
