@@ -176,15 +176,13 @@ class OverdueItem(BaseModel):
 
 def overdue_items(state: MemoState, on: date) -> list[OverdueItem]:
     """What the memo's consolidated catch-up notice lists: every open due date before `on`
-    (the catch-up day), nothing while the memo is on hold or withdrawn."""
+    (the catch-up day), nothing while the memo is on hold or withdrawn. The public summary
+    is not among them (see domain.clocks.publication_clock)."""
     if state.hold is not None or state.status is MemoStatus.WITHDRAWN:
         return []
     items = []
     if state.awaiting_numbers() and state.response_due_on < on:
         items.append(OverdueItem(number=None, clock="response", due_on=state.response_due_on))
-    if state.publication_due_on is not None and state.publication_due_on < on:
-        items.append(OverdueItem(number=None, clock="publication",
-                                 due_on=state.publication_due_on))
     for rec in state.recommendations:
         if rec.implementation is Implementation.CLOSED or rec.hold is not None:
             continue

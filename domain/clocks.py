@@ -43,9 +43,15 @@ def recommendation_clocks(rec: RecommendationState, policy: FollowUpPolicy,
 
 
 def publication_clock(state: MemoState) -> Clock | None:
-    """The public summary is due N days after the full response; the case officer is told."""
+    """The public summary is due N days after the full response; the case officer is told.
+
+    A memo brought in from a backlog whose summary fell due before the import has no
+    clock: the file does not say whether the old system saw it published."""
     if (state.publication_due_on is None or state.hold is not None
             or state.status is MemoStatus.WITHDRAWN):
+        return None
+    if state.backlog is not None and \
+            state.publication_due_on < state.backlog.quiet_before.date():
         return None
     return Clock(name="publication", due_on=state.publication_due_on,
                  ladder=state.spec.follow_up.publication_ladder, recipient="case_officer",

@@ -28,10 +28,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import starter
 from activities.activities import RectrackActivities
+from app.backlog import import_memos
+from app.context import Context
 from domain import recommendation as rules
+from domain.backlog import MemoHistory, RecommendationHistory
 from domain.followup import ActionPlan, Evidence, Milestone, StatusUpdate
 from domain.memo import GrantExtension, RecordResponse, Withdraw
 from domain.memo_followup import MemoHold, MemoResume, Publish
+from domain.office_time import next_business_day
 from domain.vocabulary import ClosureReason, Decision, PublicationKind, ReviewDecision
 from settings import Settings
 from store.db import make_engine
@@ -57,7 +61,8 @@ async def _save(handle: WorkflowHandle[Any, Any], name: str) -> None:
     print(f"saved {path.name} ({len(history.events)} events)")
 
 
-async def _scenarios(client: Client, env: WorkflowEnvironment, queue: str) -> None:
+async def _scenarios(client: Client, env: WorkflowEnvironment, queue: str,
+                     ctx: Context) -> None:
     today = await office_today(env)
     due = today + timedelta(days=60)
     ladder = await starter.issue_memo(client, memo_spec("HIST-LADDER", today), task_queue=queue)
@@ -81,6 +86,7 @@ async def _scenarios(client: Client, env: WorkflowEnvironment, queue: str) -> No
         (3, Decision.NON_CONCUR)))
     await _follow_up(client, env, queue)
     await _notice_once(client, env, queue)
+    await _backlog(ctx, env)
     # Last: once a recommendation workflow that ran an activity has completed, the
     # time-skipping server no longer skips time on sleep (temporalio/sdk-java#2392).
     await starter.withdraw_memo(client, "HIST-WITHDRAWN", Withdraw(reason="superseded"))
@@ -205,6 +211,28 @@ async def _notice_once(client: Client, env: WorkflowEnvironment, queue: str) -> 
     await _save(attention, "memo_attention")
 
 
+async def _backlog(ctx: Context, env: WorkflowEnvironment) -> None:
+    """A memo brought in by `rectrack import` (patch backlog-import-v1): its letter and
+    closure marked with their rows, then its one consolidated catch-up notice."""
+    today = await office_today(env)
+    memo = MemoHistory(spec=memo_spec("HIST-BACKLOG", date(2023, 2, 1)), rows=[2, 3, 4],
+                       recommendations=[
+        RecommendationHistory(row=2, number=1),
+        RecommendationHistory(row=3, number=2, decision=Decision.CONCUR,
+                              received_on=date(2023, 4, 20)),
+        RecommendationHistory(row=4, number=3, decision=Decision.NON_CONCUR,
+                              rationale="no funds", received_on=date(2023, 4, 20),
+                              resolved_on=date(2023, 5, 2), closure=rules.Close(
+                                  reason=ClosureReason.NOT_IMPLEMENTED,
+                                  justification="accepted", closed_on=date(2023, 5, 2)))])
+    client = await ctx.client()
+    await import_memos(ctx, [memo], file="backlog.csv", now=await env.get_current_time())
+    await sleep_until(env, next_business_day(today) + timedelta(days=1))
+    await _save(starter.memo_handle(client, "HIST-BACKLOG"), "memo_backlog_import")
+    await _save(client.get_workflow_handle(recommendation_workflow_id("HIST-BACKLOG", 3)),
+                "recommendation_backlog_import")
+
+
 async def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -219,7 +247,8 @@ async def main() -> None:
             async with httpx.AsyncClient() as http:
                 activities = RectrackActivities(engine=engine, http=http, settings=settings)
                 async with build_worker(env.client, activities, task_queue=settings.task_queue):
-                    await _scenarios(env.client, env, settings.task_queue)
+                    await _scenarios(env.client, env, settings.task_queue,
+                                     Context(settings, engine, env.client))
         finally:
             engine.dispose()
             await env.shutdown()

@@ -70,7 +70,9 @@ class ImportedMemo:
         if not items:
             return
         spec = self.state.spec
-        numbers = sorted({i.number for i in items if i.number is not None})
+        numbers = sorted({i.number for i in items if i.number is not None}
+                         | {n for i in items if i.clock == "response"
+                            for n in self.state.awaiting_numbers()})
         delivered = await deliver([NoticeRequest(
             idempotency_key=f"{spec.memo_id}/{CATCH_UP_KEY}/component", memo_id=spec.memo_id,
             kind=NoticeKind.BACKLOG_CATCH_UP, role="component",

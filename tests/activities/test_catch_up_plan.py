@@ -79,3 +79,19 @@ async def test_an_unknown_office_time_zone_fails_for_good(acts: RectrackActiviti
         await activity_env().run(acts.plan_clocks, request)
     assert failed.value.non_retryable
     assert "action_plan due 2026-12-30" in failed.value.message
+
+
+def test_an_imported_memo_drops_every_step_from_before_the_import() -> None:
+    # Imported Friday 2026-11-27 at 15:00 New York; due 2026-11-10. Without quiet_before
+    # the missed steps would be caught up on Monday; with it, only steps after the import
+    # instant remain, at their own dates.
+    now = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
+    loud = deadline_plan(PlanRequest(due_on=date(2026, 11, 10), time_zone=NEW_YORK,
+                                     ladder=ReminderLadder(), now=now, limit=3, notice_hour=9))
+    quiet = deadline_plan(PlanRequest(due_on=date(2026, 11, 10), time_zone=NEW_YORK,
+                                      ladder=ReminderLadder(), now=now, limit=3, notice_hour=9,
+                                      quiet_before=now))
+    assert any(n.step.on < date(2026, 11, 27) for n in loud.notices)
+    assert quiet.notices and all(n.at >= now for n in quiet.notices)
+    assert [n.step.key for n in quiet.notices] == \
+        [n.step.key for n in loud.notices if n.step.on >= date(2026, 11, 28)]
