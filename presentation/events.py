@@ -20,7 +20,18 @@ def event_detail(event: EventPublic, number: int | None = None) -> str:
     if not text:  # unknown or sparse events: the usual telling fields, if any
         text = "; ".join(f"{key} {data[key]}" for key in ("reason", "decision", "clock")
                          if data.get(key))
-    return text or "-"
+    source = _source(data)
+    return _join(text, source) if source else text or "-"
+
+
+def _source(data: Mapping[str, Any]) -> str:
+    """Where an imported change came from: `[imported: FILE row N]`."""
+    source = data.get("source")
+    if not isinstance(source, Mapping) or source.get("origin") != "import":
+        return ""
+    rows = [str(r) for r in source.get("rows", [])]
+    where = f"row {rows[0]}" if len(rows) == 1 else f"rows {', '.join(rows)}"
+    return f"[imported: {source.get('file')} {where}]"
 
 
 def _join(*parts: object) -> str:

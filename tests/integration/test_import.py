@@ -10,13 +10,21 @@ import csv
 import os
 import signal
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
 from store.queries import list_deliveries
-from tests.integration.support import ROOT, Stack, eventually, run_cli, unique_id
+from tests.integration.support import (
+    ROOT,
+    Stack,
+    eventually,
+    office_today,
+    run_cli,
+    unique_id,
+)
 
 BACKLOG = ROOT / "examples" / "import" / "backlog.csv"
 GAO = ROOT / "examples" / "import" / "gao-style.csv"
@@ -82,6 +90,19 @@ async def test_the_example_backlog_comes_in_as_recorded_and_a_rerun_is_a_no_op(
     assert set(answered[0].data["source"]["rows"]) <= memo_rows
     # Past clocks are the old system's business: nothing was sent while importing.
     assert _deliveries(stack, memo_ids) == []
+    # The timeline says where each imported change came from.
+    shown = await stack.cli("show", memo_id)
+    assert "[imported: backlog.csv row" in shown.stdout, shown.stdout
+
+    # The manager's overdue report lists every memo whose response the file leaves
+    # unanswered past its due date, and no other.
+    report = (await stack.cli("report", "overdue", "--format", "json", "--limit", "1000")).json()
+    overdue = {i["memo_id"] for i in report if i["clock"] == "response"} & memo_ids
+    awaiting = {r["memo_id"] for r in rows
+                if not r["decision"] and not r["closure_reason"]
+                and date.fromisoformat(r["issued_on"])
+                + timedelta(days=int(r["response_days"] or 60)) < office_today()}
+    assert awaiting and awaiting == overdue
 
     counts = {m: len(stack.events(m)) for m in memo_ids}
     again = await stack.cli("import", BACKLOG)
