@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from app.backlog import MemoOutcome, import_memos
@@ -103,7 +104,8 @@ class _Reporter:
         if sys.stderr.isatty():
             self.bar = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
                                 TextColumn("{task.fields[rate]} memos/s"),
-                                TimeRemainingColumn(), transient=True)
+                                TimeRemainingColumn(), console=Console(stderr=True),
+                                transient=True)
             self.task = self.bar.add_task("import", total=total, rate="-")
 
     def __enter__(self) -> _Reporter:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import os
+import pty
 import signal
 from collections import Counter
 from datetime import date, timedelta
@@ -70,6 +71,7 @@ async def test_the_example_backlog_comes_in_as_recorded_and_a_rerun_is_a_no_op(
     assert first.returncode == 0, first
     assert "40 memos issued" in first.stdout, first.stdout
     assert "rows skipped: 0" in first.stdout
+    assert "imported 40/40 memos" in first.stderr  # not a terminal: plain progress lines
 
     memo_ids = {row["memo_id"] for row in rows}
     for row in rows:
@@ -190,3 +192,31 @@ async def test_an_import_killed_half_way_finishes_on_a_rerun_without_duplicates(
         assert [r["response"] for r in stored["recommendations"]] == \
             [_expected_state(row)[0] for row in _memo_rows(memo_id, decided=True)]
         assert _no_repeated_events(stack.events(memo_id)), memo_id
+
+
+async def test_on_a_terminal_the_import_shows_a_progress_bar_with_rate_and_eta(
+        stack: Stack, tmp_path: Path) -> None:
+    rows = _memo_rows(unique_id("TTY"), decided=True)
+    path = _write(tmp_path / "tty.csv", rows)
+    leader, follower = pty.openpty()
+    try:
+        process = await asyncio.create_subprocess_exec(
+            str(ROOT / ".venv" / "bin" / "rectrack"), "import", str(path),
+            env={**stack.env, "COLUMNS": "120"}, stdout=asyncio.subprocess.PIPE,
+            stderr=follower)
+        stdout, _ = await process.communicate()
+    finally:
+        os.close(follower)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(leader)
+    assert process.returncode == 0, stdout
+    assert b"importing" in drawn and b"memos/s" in drawn, drawn
+    assert b"imported 1/1 memos" not in drawn  # the bar, not the plain lines
