@@ -98,18 +98,39 @@ async def _import_memo(ctx: Context, client: Client, memo: MemoHistory, *, file:
         outcome.failures.append(RowProblem(row=memo.rows[0], column=error.field or "memo_id",
                                            problem=str(error)))
         return outcome
-    for step in history.memo_steps(memo, file):
-        try:
-            await _bring(client, memo_id, step, outcome)
-        except RPCError as error:  # Temporal refused a query
-            error_row = RowProblem(row=step.origin.rows[0], column=step.action,
-                                   problem=str(refusal(memo_id, error)))
-            outcome.failures.append(error_row)
-        except AppError as error:
-            outcome.failures.append(RowProblem(row=step.origin.rows[0],
-                                               column=error.field or step.action,
-                                               problem=str(error)))
+    steps = history.memo_steps(memo, file)
+    # The letters first, in date order; then each recommendation's own steps in order,
+    # the recommendations side by side (their workflows are independent).
+    for step in steps:
+        if isinstance(step, history.RespondStep):
+            await _bring_reported(client, memo_id, step, outcome)
+    by_number: dict[int, list[history.Step]] = {}
+    for step in steps:
+        if not isinstance(step, history.RespondStep):
+            by_number.setdefault(step.number, []).append(step)
+    await asyncio.gather(*(_bring_in_order(client, memo_id, rec_steps, outcome)
+                           for rec_steps in by_number.values()))
     return outcome
+
+
+async def _bring_in_order(client: Client, memo_id: str, steps: list[history.Step],
+                          outcome: MemoOutcome) -> None:
+    for step in steps:
+        await _bring_reported(client, memo_id, step, outcome)
+
+
+async def _bring_reported(client: Client, memo_id: str, step: history.Step,
+                          outcome: MemoOutcome) -> None:
+    """Bring one step; a refusal is reported against its row, never raised."""
+    try:
+        await _bring(client, memo_id, step, outcome)
+    except RPCError as error:  # Temporal refused a query
+        outcome.failures.append(RowProblem(row=step.origin.rows[0], column=step.action,
+                                           problem=str(refusal(memo_id, error))))
+    except AppError as error:
+        outcome.failures.append(RowProblem(row=step.origin.rows[0],
+                                           column=error.field or step.action,
+                                           problem=str(error)))
 
 
 def _memo_conflicts(memo: MemoHistory, state: MemoState) -> list[RowProblem]:
@@ -133,34 +154,46 @@ def _memo_conflicts(memo: MemoHistory, state: MemoState) -> list[RowProblem]:
 
 async def _bring(client: Client, memo_id: str, step: history.Step,
                  outcome: MemoOutcome) -> None:
-    """Send `step` unless its workflow already took it; a contradiction is reported."""
+    """Send `step` unless its workflow already took it; a contradiction is reported. A
+    memo issued by this import has taken nothing yet, so it is not asked."""
     if isinstance(step, history.RespondStep):
-        state = await temporal.live_state(client, memo_id)
+        state = None if outcome.issued else await temporal.live_state(client, memo_id)
         await _respond(client, memo_id, step, state, outcome)
         return
     handle = temporal.recommendation_handle(client, memo_id, step.number)
-    # Its memo starts it just after recording itself: a query may come first, and waits.
-    rec = await temporal.send_update(handle, lambda _id: handle.query(
-        RecommendationWorkflow.state_query))
-    conflict, taken = _taken(step, rec)
-    if conflict:
-        outcome.conflicts.append(RowProblem(row=step.origin.rows[0], column=conflict[0],
-                                            problem=conflict[1]))
-        return
-    if taken:
-        outcome.already += 1
-        return
+    if not outcome.issued:
+        # Its memo starts it just after recording itself: a query may come first, and waits.
+        rec = await temporal.send_update(handle, lambda _id: handle.query(
+            RecommendationWorkflow.state_query))
+        if not _still_to_take(step, rec, outcome):
+            return
     await guarded(memo_id, temporal.send_update(handle, lambda update_id: handle.execute_update(
         RecommendationWorkflow.apply_imported, step, id=update_id)),
         finished=f"{memo_id}: recommendation {step.number} takes no more actions")
     outcome.applied += 1
 
 
+def _still_to_take(step: history.ReviewStep | history.CloseStep, rec: RecommendationState,
+                   outcome: MemoOutcome) -> bool:
+    conflict, taken = _taken(step, rec)
+    if conflict:
+        outcome.conflicts.append(RowProblem(row=step.origin.rows[0], column=conflict[0],
+                                            problem=conflict[1]))
+    elif taken:
+        outcome.already += 1
+    return conflict is None and not taken
+
+
 async def _respond(client: Client, memo_id: str, step: history.RespondStep,
-                   state: MemoState, outcome: MemoOutcome) -> None:
-    """Send the letter's answers that rectrack does not have yet."""
+                   state: MemoState | None, outcome: MemoOutcome) -> None:
+    """Send the letter's answers that rectrack does not have yet (all of them to a memo
+    just issued: `state` None)."""
     missing, rows = [], []
     for answer, row in zip(step.command.responses, step.origin.rows, strict=True):
+        if state is None:
+            missing.append(answer)
+            rows.append(row)
+            continue
         rec = state.recommendation(answer.number)
         if rec.response is ResponseStatus.AWAITING and \
                 rec.implementation is not Implementation.CLOSED:
