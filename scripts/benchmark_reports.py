@@ -29,17 +29,9 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
+from store import reports
 from store.db import make_engine
 from store.migrate import upgrade
-from store.reports import (
-    aging_buckets,
-    concurrence_rates,
-    due_soon,
-    open_over_a_year,
-    overdue_items,
-    period_report,
-    time_to_response,
-)
 from store.tables import Memo, Recommendation
 
 TODAY = date(2025, 6, 30)
@@ -157,22 +149,22 @@ def queries(session: Session) -> dict[str, Callable[[], Any]]:
         "baseline: SELECT 1": lambda: s.connection().execute(text("SELECT 1")).all(),
         "baseline: count(*)": lambda: s.connection().execute(
             text("SELECT count(*) FROM recommendation")).all(),
-        "overdue (first 100)": lambda: overdue_items(s, today=TODAY),
-        "overdue, component": lambda: overdue_items(s, today=TODAY, component="CBP"),
-        "overdue, case officer": lambda: overdue_items(s, today=TODAY,
+        "overdue (first 100)": lambda: reports.overdue_items(s, today=TODAY),
+        "overdue, component": lambda: reports.overdue_items(s, today=TODAY, component="CBP"),
+        "overdue, case officer": lambda: reports.overdue_items(s, today=TODAY,
                                                        case_officer="Officer 07"),
-        "overdue, offset 5000": lambda: overdue_items(s, today=TODAY, offset=5000),
-        "due-soon 30 days": lambda: due_soon(s, within_days=30, today=TODAY),
-        "aging": lambda: aging_buckets(s, today=TODAY),
-        "aging, component": lambda: aging_buckets(s, today=TODAY, component="CBP"),
-        "concurrence": lambda: concurrence_rates(s),
-        "concurrence, 1 year": lambda: concurrence_rates(
+        "overdue, offset 5000": lambda: reports.overdue_items(s, today=TODAY, offset=5000),
+        "due-soon 30 days": lambda: reports.due_soon(s, within_days=30, today=TODAY),
+        "aging": lambda: reports.aging_buckets(s, today=TODAY),
+        "aging, component": lambda: reports.aging_buckets(s, today=TODAY, component="CBP"),
+        "concurrence": lambda: reports.concurrence_rates(s),
+        "concurrence, 1 year": lambda: reports.concurrence_rates(
             s, date_from=TODAY - timedelta(days=365), date_to=TODAY),
-        "time-to-response": lambda: time_to_response(s),
-        "open-over-a-year": lambda: open_over_a_year(s, today=TODAY),
-        "period (half year, 100 listed)": lambda: period_report(
+        "time-to-response": lambda: reports.time_to_response(s),
+        "open-over-a-year": lambda: reports.open_over_a_year(s, today=TODAY),
+        "period (half year, 100 listed)": lambda: reports.period_report(
             s, date_from=date(2024, 7, 1), date_to=date(2024, 12, 31), limit=100),
-        "period (half year, all listed)": lambda: period_report(
+        "period (half year, all listed)": lambda: reports.period_report(
             s, date_from=date(2024, 7, 1), date_to=date(2024, 12, 31)),
     }
 

@@ -3,12 +3,13 @@
 Its letters arrive through `record_imported_response`: the same rule as `record_response`,
 with its events marked with the file and rows they came from.
 
-It sends one consolidated catch-up notice. An imported memo's clocks drop every step dated before the import (see activities.
-deadlines), so its overdue items would otherwise go unmentioned until their next regular
-step. Instead the memo sends one notice to the component, at the notice hour of the next
-business day after the import, listing what is still overdue then: by that time every
-row of the file has been applied, so an item answered in the file is never in it, and
-nothing overdue means no notice at all. With `--quiet` there is no catch-up.
+It sends one consolidated catch-up notice. An imported memo's clocks drop every step
+dated before the import (see activities.deadlines), so its overdue items would otherwise
+go unmentioned until their next regular step. Instead the memo sends one notice to the
+component, at the notice hour of the next business day after the import, listing what is
+still overdue then: by that time every row of the file has been applied, so an item
+answered in the file is never in it, and nothing overdue means no notice at all. With
+`--quiet` there is no catch-up.
 
 A mixin of MemoWorkflow; it needs the workflow's `state`, `_commit`, `_latest_date` and
 `_sync_recommendations`.
