@@ -27,7 +27,8 @@ from app import temporal
 from app.calls import guarded, refusal
 from app.context import Context
 from app.errors import AppError
-from app.memos import checked_spec, recorded
+from app.memos import checked_spec
+from app.reads import recorded
 from domain import backlog as history
 from domain.backlog import MemoHistory, RowProblem
 from domain.memo import MemoState, RecommendationState

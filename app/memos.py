@@ -8,8 +8,6 @@ app.calls) and returns the memo's new state as its workflow holds it.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -21,15 +19,15 @@ from app import temporal
 from app.calls import guarded, refusal
 from app.commands import build
 from app.context import Context
-from app.errors import Conflict, Invalid, Unavailable
-from app.reads import memo_of
+from app.errors import Conflict, Invalid
+from app.reads import memo_of, recorded
 from domain.dates import check_issue_date
 from domain.deadlines import check_time_zone
 from domain.errors import DomainError
 from domain.memo import GrantExtension, MemoSpec, MemoState, RecordResponse, Withdraw
 from domain.memo_followup import MemoHold, MemoResume, Publish
 from domain.office_time import today_in
-from store.queries import StoredMemoView, get_memo_view
+from store.queries import StoredMemoView
 from workflows.memo import MemoWorkflow
 
 Fields = Mapping[str, Any] | BaseModel | None
@@ -67,21 +65,6 @@ async def issue(ctx: Context, spec: MemoSpec, *,
     except RPCError as error:
         raise refusal(spec.memo_id, error) from None
     return spec, await recorded(ctx, spec.memo_id, wait_seconds=wait_seconds)
-
-
-async def recorded(ctx: Context, memo_id: str, *,
-                   wait_seconds: float = 30.0) -> StoredMemoView | None:
-    """The memo's stored view once the worker has recorded it; None if not in time."""
-    deadline = time.monotonic() + wait_seconds
-    while time.monotonic() < deadline:
-        try:
-            view = await ctx.read(lambda session: get_memo_view(session, memo_id=memo_id))
-        except Unavailable:  # the worker has not created the store's tables yet
-            view = None
-        if view is not None:
-            return view
-        await asyncio.sleep(0.1)
-    return None
 
 
 async def _act(ctx: Context, memo_id: str, update: Any, model: type[Command], fields: Fields,

@@ -6,6 +6,8 @@ Store reads run in a worker thread (app.context.Context.read); none runs DDL.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +17,7 @@ from sqlmodel import Session, col, select
 from app import temporal
 from app.calls import guarded
 from app.context import Context
-from app.errors import NotFound
+from app.errors import NotFound, Unavailable
 from domain.memo import MemoState
 from domain.office_time import today_in
 from domain.views import MemoView, view_of_state
@@ -132,3 +134,18 @@ def view_now(state: MemoState) -> MemoView:
 def stored_view_now(state: MemoState) -> StoredMemoView:
     """The same, with the store's attention fields (`show --live --json` prints it)."""
     return state_view(state, today_in(state.spec.time_zone))
+
+
+async def recorded(ctx: Context, memo_id: str, *,
+                   wait_seconds: float = 30.0) -> StoredMemoView | None:
+    """The memo's stored view once the worker has recorded it; None if not in time."""
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        try:
+            view = await ctx.read(lambda session: get_memo_view(session, memo_id=memo_id))
+        except Unavailable:  # the worker has not created the store's tables yet
+            view = None
+        if view is not None:
+            return view
+        await asyncio.sleep(0.1)
+    return None

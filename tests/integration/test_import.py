@@ -220,3 +220,23 @@ async def test_on_a_terminal_the_import_shows_a_progress_bar_with_rate_and_eta(
     assert process.returncode == 0, stdout
     assert b"importing" in drawn and b"memos/s" in drawn, drawn
     assert b"imported 1/1 memos" not in drawn  # the bar, not the plain lines
+
+
+async def test_bad_rows_are_named_and_dry_run_and_strict_import_nothing(
+        stack: Stack, tmp_path: Path) -> None:
+    good, bad = unique_id("GOOD"), unique_id("BAD")
+    rows = _memo_rows(good, decided=False) + _memo_rows(bad, decided=False)
+    rows[4]["issued_on"] = "03/01/2019"  # row 6 of the file: bad memo, recommendation 2
+    path = _write(tmp_path / "mixed.csv", rows)
+
+    for flag in ("--dry-run", "--strict"):
+        refused = await stack.cli("import", path, flag)
+        assert refused.returncode == 2, refused
+        assert any(line.startswith("mixed.csv: row 6, issued_on:")
+                   for line in refused.stderr_lines), refused.stderr
+        assert stack.stored_view(good) is None and stack.stored_view(bad) is None
+
+    partly = await stack.cli("import", path)
+    assert partly.returncode == 2, partly  # rows were skipped: said, and the rest is in
+    assert stack.stored_view(good) is not None and stack.stored_view(bad) is None
+    assert "1 memo issued" in partly.stdout
