@@ -20,14 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
 from app.backlog import MemoOutcome, import_memos
 from app.context import Context
-from backlog.check import plan_backlog
-from backlog.columns import BacklogFileError, ColumnMap
-from backlog.read import read_table
 from cli.db_commands import require_store
 from cli.errors import BadInput
 from domain.backlog import BacklogPlan
@@ -82,6 +76,12 @@ async def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _checked(path: Path, map_path: Path | None) -> BacklogPlan:
+    # Here, not at the top: openpyxl and the file readers cost every other command's
+    # start-up a quarter of a second.
+    from backlog.check import plan_backlog
+    from backlog.columns import BacklogFileError, ColumnMap
+    from backlog.read import read_table
+
     try:
         column_map = ColumnMap.load(map_path) if map_path else None
         table = read_table(path)
@@ -100,8 +100,17 @@ class _Reporter:
     def __init__(self, total: int) -> None:
         self.total, self.finished = total, 0
         self.started = self.last_line = time.monotonic()
-        self.bar: Progress | None = None
+        self.bar: Any = None  # a rich Progress, on a terminal
         if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
             self.bar = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
                                 TextColumn("{task.fields[rate]} memos/s"),
                                 TimeRemainingColumn(), console=Console(stderr=True),
