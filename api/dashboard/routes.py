@@ -23,6 +23,7 @@ from fastapi.responses import RedirectResponse, Response
 from api import reports as api_reports
 from api.context import context_of
 from api.dashboard import pages
+from api.dashboard.forms import RECOMMENDATION_ACTIONS
 from api.dashboard.session import (
     HERE,
     LOGIN,
@@ -159,7 +160,9 @@ def memo(request: Request, memo_id: str) -> Response:
             found = pages.memo_page(session, who, memo_id)
     if found is None:
         return error_page(who, 404, f"unknown memo {memo_id!r}")
-    return page("memo.html", who=who, memo=found)
+    actions = [a for a in RECOMMENDATION_ACTIONS.values() if who.role in a.roles]
+    return page("memo.html", who=who, memo=found, actions=actions,
+                may_respond=who.role in (Role.OFFICE, Role.AGENCY))
 
 
 @router.get("/reports/{kind}.csv")

@@ -1,0 +1,183 @@
+"""The dashboard's write side: forms for recording a response and every recommendation
+action, run through the service layer (app/) like the CLI and the API.
+
+- `GET/POST /dashboard/memos/{id}/respond`: record a response letter.
+- `GET/POST /dashboard/memos/{id}/recommendations/{n}/{action}`: plan, review, update,
+  request-extension, decide-extension, hold, resume, close, reopen
+  (forms.RECOMMENDATION_ACTIONS).
+
+A GET shows the form with the business date it will record (today in the memo's office,
+when left blank). A POST must pass the CSRF and Origin checks (api.dashboard.csrf);
+refused by the service layer, the form comes back with the message beside its field and
+the user's input kept, and nothing has changed; done, the result page shows the changed
+recommendation and its due dates. Office staff may use every form; an agency token only
+its own component's memos and the agency's actions (plan, status update, extension
+request, response); another component's memo is not found (404), as on the read pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.context import context_of
+from api.dashboard.csrf import FIELD, csrf_token, refusal
+from api.dashboard.forms import RECOMMENDATION_ACTIONS, Action, command_fields, field_of
+from api.dashboard.session import PREFIX, error_page, page, signed_in, to_login
+from api.tokens import Principal
+from app import memos
+from app.errors import AppError, NotFound
+from app.reads import MemoFacts, memo_of
+from domain.memo import MEMO_ID_PATTERN, RecommendationState
+from domain.recommendation import due_dates
+from store.queries import get_memo_view
+from store.tokens import Role
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+MAX_FORM_BYTES = 64 * 1024
+DECISIONS = ("concur", "partially_concur", "non_concur")
+
+
+async def _posted(request: Request, who: Principal) -> dict[str, str] | Response:
+    """The posted form (its first value per name), or the page refusing it: too large
+    (413), or not proven to come from this site and session (403, see api.dashboard.csrf)."""
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        return error_page(who, 413, f"the form is larger than {MAX_FORM_BYTES} bytes")
+    fields = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=500)
+    form = {name: values[0] for name, values in fields.items()}
+    refused = refusal(request, form)
+    return error_page(who, 403, refused) if refused else form
+
+
+async def _memo(request: Request, who: Principal, memo_id: str,
+                number: int | None = None) -> MemoFacts | None:
+    """The memo when `who` may act on it; None (a 404) when unknown or another
+    component's."""
+    if not re.fullmatch(MEMO_ID_PATTERN, memo_id):
+        return None
+    try:
+        facts = await memo_of(context_of(request), memo_id, number)
+    except NotFound:
+        return None
+    return facts if who.may_see(facts.component) else None
+
+
+def _may(who: Principal, roles: frozenset[Role]) -> bool:
+    return who.role in roles
+
+
+# -- recommendation actions -----------------------------------------------------------------
+
+
+@router.api_route("/memos/{memo_id}/recommendations/{number}/{name}", methods=["GET", "POST"])
+async def recommendation_action(request: Request, memo_id: str, number: int,
+                                name: str) -> Response:
+    who = await asyncio.to_thread(signed_in, request)  # reads the store: off the loop
+    if who is None:
+        return to_login(request)
+    action = RECOMMENDATION_ACTIONS.get(name)
+    memo = await _memo(request, who, memo_id, number)
+    if action is None or memo is None:
+        return error_page(who, 404, f"no such page: {memo_id} #{number} {name}")
+    if not _may(who, action.roles):
+        return error_page(who, 403, f"a {who.role.value} token may not {action.title.lower()}")
+    if request.method == "GET":
+        return _action_page(request, who, memo, number, action, {}, {})
+    form = await _posted(request, who)
+    if isinstance(form, Response):
+        return form
+    try:
+        state, _ = await action.run(context_of(request), memo_id, number,
+                                    command_fields(action, form))
+    except AppError as error:
+        names = [f.name for f in action.all_fields]
+        at = field_of(error.field, names)
+        errors = {at or "": error.message}
+        return _action_page(request, who, memo, number, action, form, errors,
+                            status=_status(error))
+    return _done(who, memo, action.title, [state])
+
+
+def _action_page(request: Request, who: Principal, memo: MemoFacts, number: int,
+                 action: Action, form: dict[str, str], errors: dict[str, str],
+                 status: int = 200) -> Response:
+    return page("action.html", status, who=who, memo=memo, number=number, action=action,
+                fields=action.all_fields, values=form, errors=errors,
+                today=memo.today().isoformat(), csrf=csrf_token(request), csrf_field=FIELD)
+
+
+def _status(error: AppError) -> int:
+    return {"Conflict": 409, "NotFound": 404, "Unavailable": 503}.get(
+        type(error).__name__, 422)
+
+
+def _done(who: Principal, memo: MemoFacts, title: str,
+          states: list[RecommendationState]) -> Response:
+    changed = [(state, sorted(due_dates(state).items())) for state in states]
+    return page("done.html", who=who, memo=memo, title=title, changed=changed)
+
+
+# -- a response letter ------------------------------------------------------------------------
+
+
+@router.api_route("/memos/{memo_id}/respond", methods=["GET", "POST"])
+async def respond(request: Request, memo_id: str) -> Response:
+    who = await asyncio.to_thread(signed_in, request)  # reads the store: off the loop
+    if who is None:
+        return to_login(request)
+    memo = await _memo(request, who, memo_id)
+    if memo is None:
+        return error_page(who, 404, f"unknown memo {memo_id!r}")
+    if not _may(who, frozenset({Role.OFFICE, Role.AGENCY})):
+        return error_page(who, 403, f"a {who.role.value} token may not record a response")
+    if request.method == "GET":
+        return await _respond_page(request, who, memo, {}, {})
+    form = await _posted(request, who)
+    if isinstance(form, Response):
+        return form
+    answered = [n for n in memo.numbers if form.get(f"decision_{n}", "").strip()]
+    if not answered:
+        return await _respond_page(request, who, memo, form, {
+            "": "Choose a decision for at least one recommendation."}, status=422)
+    fields: dict[str, Any] = {
+        # As on every form, a blank business date is today in the memo's office.
+        "received_on": form.get("received_on", "").strip() or memo.today().isoformat(),
+        "responses": [{"number": n, "decision": form[f"decision_{n}"].strip(),
+                       "rationale": form.get(f"rationale_{n}", "").strip() or None}
+                      for n in answered]}
+    try:
+        state, _ = await memos.respond(context_of(request), memo_id, fields)
+    except AppError as error:
+        return await _respond_page(request, who, memo, form,
+                             {_response_field(error.field, answered): error.message},
+                             status=_status(error))
+    return _done(who, memo, "Record a response",
+                 [state.recommendation(n) for n in answered])
+
+
+def _response_field(error_field: str | None, answered: list[int]) -> str:
+    """`responses.1.rationale` -> `rationale_<number>`; `received_on` stays."""
+    if not error_field:
+        return ""
+    parts = error_field.split(".")
+    if parts[0] == "responses" and len(parts) > 1 and parts[1].isdigit() \
+            and int(parts[1]) < len(answered):
+        number = answered[int(parts[1])]
+        return f"decision_{number}" if parts[2:] == ["decision"] else f"rationale_{number}"
+    return error_field if error_field == "received_on" else ""
+
+
+async def _respond_page(request: Request, who: Principal, memo: MemoFacts,
+                        form: dict[str, str], errors: dict[str, str],
+                        status: int = 200) -> Response:
+    view = await context_of(request).read(
+        lambda session: get_memo_view(session, memo_id=memo.memo_id))
+    return page("respond.html", status, who=who, memo=memo, view=view, values=form,
+                errors=errors, decisions=DECISIONS, today=memo.today().isoformat(),
+                csrf=csrf_token(request), csrf_field=FIELD)
