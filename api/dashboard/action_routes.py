@@ -2,6 +2,8 @@
 action, run through the service layer (app/) like the CLI and the API.
 
 - `GET/POST /dashboard/memos/{id}/respond`: record a response letter.
+- `GET/POST /dashboard/memos/{id}/act/{action}`: extend, withdraw, hold, resume, publish
+  (forms.MEMO_ACTIONS).
 - `GET/POST /dashboard/memos/{id}/recommendations/{n}/{action}`: plan, review, update,
   request-extension, decide-extension, hold, resume, close, reopen
   (forms.RECOMMENDATION_ACTIONS).
@@ -27,7 +29,13 @@ from fastapi.responses import Response
 
 from api.context import context_of
 from api.dashboard.csrf import FIELD, csrf_token, refusal
-from api.dashboard.forms import RECOMMENDATION_ACTIONS, Action, command_fields, field_of
+from api.dashboard.forms import (
+    MEMO_ACTIONS,
+    RECOMMENDATION_ACTIONS,
+    Action,
+    command_fields,
+    field_of,
+)
 from api.dashboard.session import PREFIX, error_page, page, signed_in, to_login
 from api.tokens import Principal
 from app import memos
@@ -43,7 +51,7 @@ MAX_FORM_BYTES = 64 * 1024
 DECISIONS = ("concur", "partially_concur", "non_concur")
 
 
-async def _posted(request: Request, who: Principal) -> dict[str, str] | Response:
+async def posted_form(request: Request, who: Principal) -> dict[str, str] | Response:
     """The posted form (its first value per name), or the page refusing it: too large
     (413), or not proven to come from this site and session (403, see api.dashboard.csrf)."""
     body = await request.body()
@@ -89,7 +97,7 @@ async def recommendation_action(request: Request, memo_id: str, number: int,
         return error_page(who, 403, f"a {who.role.value} token may not {action.title.lower()}")
     if request.method == "GET":
         return _action_page(request, who, memo, number, action, {}, {})
-    form = await _posted(request, who)
+    form = await posted_form(request, who)
     if isinstance(form, Response):
         return form
     try:
@@ -100,11 +108,11 @@ async def recommendation_action(request: Request, memo_id: str, number: int,
         at = field_of(error.field, names)
         errors = {at or "": error.message}
         return _action_page(request, who, memo, number, action, form, errors,
-                            status=_status(error))
+                            status=status_of(error))
     return _done(who, memo, action.title, [state])
 
 
-def _action_page(request: Request, who: Principal, memo: MemoFacts, number: int,
+def _action_page(request: Request, who: Principal, memo: MemoFacts, number: int | None,
                  action: Action, form: dict[str, str], errors: dict[str, str],
                  status: int = 200) -> Response:
     return page("action.html", status, who=who, memo=memo, number=number, action=action,
@@ -112,7 +120,7 @@ def _action_page(request: Request, who: Principal, memo: MemoFacts, number: int,
                 today=memo.today().isoformat(), csrf=csrf_token(request), csrf_field=FIELD)
 
 
-def _status(error: AppError) -> int:
+def status_of(error: AppError) -> int:
     return {"Conflict": 409, "NotFound": 404, "Unavailable": 503}.get(
         type(error).__name__, 422)
 
@@ -120,7 +128,38 @@ def _status(error: AppError) -> int:
 def _done(who: Principal, memo: MemoFacts, title: str,
           states: list[RecommendationState]) -> Response:
     changed = [(state, sorted(due_dates(state).items())) for state in states]
-    return page("done.html", who=who, memo=memo, title=title, changed=changed)
+    return page("done.html", who=who, memo=memo, title=title, changed=changed,
+                memo_state=None)
+
+
+# -- memo actions ------------------------------------------------------------------------------
+
+
+@router.api_route("/memos/{memo_id}/act/{name}", methods=["GET", "POST"])
+async def memo_action(request: Request, memo_id: str, name: str) -> Response:
+    who = await asyncio.to_thread(signed_in, request)  # reads the store: off the loop
+    if who is None:
+        return to_login(request)
+    action = MEMO_ACTIONS.get(name)
+    memo = await _memo(request, who, memo_id)
+    if action is None or memo is None:
+        return error_page(who, 404, f"no such page: {memo_id} {name}")
+    if not _may(who, action.roles):
+        return error_page(who, 403, f"a {who.role.value} token may not {action.title.lower()}")
+    if request.method == "GET":
+        return _action_page(request, who, memo, None, action, {}, {})
+    form = await posted_form(request, who)
+    if isinstance(form, Response):
+        return form
+    try:
+        state, _ = await action.run(context_of(request), memo_id, 0,
+                                    command_fields(action, form))
+    except AppError as error:
+        at = field_of(error.field, [f.name for f in action.all_fields])
+        return _action_page(request, who, memo, None, action, form,
+                            {at or "": error.message}, status=status_of(error))
+    return page("done.html", who=who, memo=memo, title=action.title, memo_state=state,
+                changed=[(r, sorted(due_dates(r).items())) for r in state.recommendations])
 
 
 # -- a response letter ------------------------------------------------------------------------
@@ -138,7 +177,7 @@ async def respond(request: Request, memo_id: str) -> Response:
         return error_page(who, 403, f"a {who.role.value} token may not record a response")
     if request.method == "GET":
         return await _respond_page(request, who, memo, {}, {})
-    form = await _posted(request, who)
+    form = await posted_form(request, who)
     if isinstance(form, Response):
         return form
     answered = [n for n in memo.numbers if form.get(f"decision_{n}", "").strip()]
@@ -156,7 +195,7 @@ async def respond(request: Request, memo_id: str) -> Response:
     except AppError as error:
         return await _respond_page(request, who, memo, form,
                              {_response_field(error.field, answered): error.message},
-                             status=_status(error))
+                             status=status_of(error))
     return _done(who, memo, "Record a response",
                  [state.recommendation(n) for n in answered])
 

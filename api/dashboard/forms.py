@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import recommendations
+from app import memos, recommendations
 from app.context import Context
-from domain.vocabulary import ClosureReason, ReviewDecision
+from domain.vocabulary import ClosureReason, PublicationKind, ReviewDecision
 from store.tokens import Role
 
 OFFICE = frozenset({Role.OFFICE})
@@ -37,17 +37,20 @@ class Field:
 
 @dataclass(frozen=True)
 class Action:
-    """One recommendation action as a form."""
+    """One action as a form: on a recommendation (`run(ctx, memo_id, number, fields)`)
+    or, in MEMO_ACTIONS, on the whole memo (the number is not used)."""
 
     name: str  # its URL segment
     title: str
     roles: frozenset[Role]
     run: Callable[[Context, str, int, dict[str, Any]], Awaitable[tuple[Any, Any]]]
-    date_field: str  # the business date the action records
+    date_field: str | None  # the business date the action records (None: it has none)
     fields: tuple[Field, ...] = field(default=())
 
     @property
     def all_fields(self) -> tuple[Field, ...]:
+        if self.date_field is None:
+            return self.fields
         return (*self.fields, Field(self.date_field, "Business date", "date",
                                     hint="Left blank: today in the memo's office."))
 
@@ -99,6 +102,25 @@ RECOMMENDATION_ACTIONS: dict[str, Action] = {a.name: a for a in (
                *EVIDENCE)),
     Action("reopen", "Reopen", OFFICE,
            recommendations.reopen, "on", (REASON,)),
+)}
+
+
+MEMO_ACTIONS: dict[str, Action] = {a.name: a for a in (
+    Action("extend", "Grant an extension", OFFICE,
+           lambda c, m, _n, f: memos.extend(c, m, f), None, (
+               _date("to_due_on", "New response due date"), REASON,
+               Field("approved_by", "Approved by", required=True))),
+    Action("withdraw", "Withdraw the memo", OFFICE,
+           lambda c, m, _n, f: memos.withdraw(c, m, f), "on", (REASON,)),
+    Action("hold", "Put the memo on hold", OFFICE,
+           lambda c, m, _n, f: memos.hold(c, m, f), "on", (REASON,)),
+    Action("resume", "Lift the memo's hold", OFFICE,
+           lambda c, m, _n, f: memos.resume(c, m, f), "on"),
+    Action("publish", "Record a publication", OFFICE,
+           lambda c, m, _n, f: memos.publish(c, m, f), "published_on", (
+               Field("kind", "What was published", "select", True,
+                     tuple(k.value for k in PublicationKind)),
+               Field("uri", "Link", required=True, hint="https://..."))),
 )}
 
 

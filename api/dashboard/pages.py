@@ -23,6 +23,7 @@ from store.queries import (
     recommendation_state,
 )
 from store.report_models import OverdueItem
+from store.report_sql import clock_rows, report_today
 from store.reports import aging_buckets, concurrence_rates, overdue_items
 from store.tables import EventPublic, Memo, Recommendation
 
@@ -171,3 +172,26 @@ def memo_page(session: Session, who: Principal, memo_id: str) -> MemoPage | None
     return MemoPage(view=view, case_officer=row.case_officer, on_hold=row.on_hold,
                     timeline=_entries(memo_events), recommendations=recs,
                     workflow_url=workflow_url(f"memo/{memo_id}"))
+
+
+DUE_LIMIT = 500
+# The form that answers each clock: a response letter, an action plan, a status update.
+_ANSWERED_BY = {"response": "respond", "action_plan": "plan", "revision": "plan"}
+
+
+def due_today() -> date:
+    return report_today(None)
+
+
+def due_items(session: Session, *, component: str | None) -> list[Any]:
+    """Every ticking clock (overdue first, then by due date), at most DUE_LIMIT."""
+    return list(clock_rows(session, due_from=None, due_to=date.max, component=component,
+                           case_officer=None, limit=DUE_LIMIT, offset=0))
+
+
+def action_link(item: Any) -> str:
+    """The form path (below /dashboard/memos/) that answers a due item."""
+    form = _ANSWERED_BY.get(item.clock, "update")
+    if item.number is None:
+        return f"{item.memo_id}/respond"
+    return f"{item.memo_id}/recommendations/{item.number}/{form}"

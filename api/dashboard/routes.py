@@ -7,6 +7,7 @@
 | `POST /dashboard/logout`              | forget the cookie                               |
 | `GET  /dashboard`                     | overdue table (filters), aging and concurrence  |
 | `GET  /dashboard/memos/{memo_id}`     | one memo, its recommendations and timelines     |
+| `GET  /dashboard/due`                 | every open due date, soonest first              |
 | `GET  /dashboard/reports/{kind}.csv`  | a report as a CSV download                      |
 | `GET  /dashboard/static/dashboard.css`| the style sheet                                 |
 """
@@ -23,7 +24,7 @@ from fastapi.responses import RedirectResponse, Response
 from api import reports as api_reports
 from api.context import context_of
 from api.dashboard import pages
-from api.dashboard.forms import RECOMMENDATION_ACTIONS
+from api.dashboard.forms import MEMO_ACTIONS, RECOMMENDATION_ACTIONS
 from api.dashboard.session import (
     HERE,
     LOGIN,
@@ -161,8 +162,26 @@ def memo(request: Request, memo_id: str) -> Response:
     if found is None:
         return error_page(who, 404, f"unknown memo {memo_id!r}")
     actions = [a for a in RECOMMENDATION_ACTIONS.values() if who.role in a.roles]
-    return page("memo.html", who=who, memo=found, actions=actions,
+    memo_actions = [a for a in MEMO_ACTIONS.values() if who.role in a.roles]
+    return page("memo.html", who=who, memo=found, actions=actions, memo_actions=memo_actions,
                 may_respond=who.role in (Role.OFFICE, Role.AGENCY))
+
+
+@router.get("/due")
+def due(request: Request) -> Response:
+    """What is due: every ticking clock, soonest first; an agency token sees its own
+    component's ("what is due from us"), office and manager every component's or one."""
+    who = signed_in(request)
+    if who is None:
+        return to_login(request)
+    try:
+        component = who.component if who.role is Role.AGENCY else _text(request, "component")
+    except BadInput as error:
+        return error_page(who, 422, str(error))
+    with context_of(request).session() as session:
+        items = pages.due_items(session, component=component)
+    return page("due.html", who=who, items=items, component=component,
+                link=pages.action_link, today=pages.due_today())
 
 
 @router.get("/reports/{kind}.csv")
