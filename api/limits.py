@@ -5,6 +5,10 @@ server error; the API would then answer 503 for what is the client's mistake. So
 are limited to `domain.limits.MAX_DOCUMENT_BYTES`, checked before anything is parsed:
 from `Content-Length` when the client sends one, and by counting the bytes as they
 stream in (a chunked body has no length).
+
+The one exception is a dashboard form that carries an evidence file (multipart under
+`/dashboard/`): the file is stored on disk, never sent to Temporal, so such a body may be
+as large as `UPLOAD_MAX_BYTES` (the file's own limit plus room for the form).
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem_response
+from app.evidence_files import MAX_EVIDENCE_BYTES
 from domain.limits import MAX_DOCUMENT_BYTES
+
+UPLOAD_MAX_BYTES = MAX_EVIDENCE_BYTES + 256 * 1024
 
 
 def too_large_detail(limit: int) -> str:
@@ -31,14 +38,19 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        limit = self.max_bytes
+        if scope["path"].startswith("/dashboard/") and headers.get(
+                b"content-type", b"").startswith(b"multipart/form-data"):
+            limit = max(limit, UPLOAD_MAX_BYTES)
+        declared = headers.get(b"content-length")
         if declared is not None:
             if not declared.strip().isdigit():
                 response = problem_response(400, "Content-Length is not a number")
                 await response(scope, receive, send)
                 return
-            if int(declared) > self.max_bytes:
-                response = problem_response(413, too_large_detail(self.max_bytes),
+            if int(declared) > limit:
+                response = problem_response(413, too_large_detail(limit),
                                             field="body")
                 await response(scope, receive, send)
                 return
@@ -49,9 +61,9 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     # Handled by the app's problem handlers like any HTTP error.
-                    raise HTTPException(413, too_large_detail(self.max_bytes))
+                    raise HTTPException(413, too_large_detail(limit))
             return message
 
         await self.app(scope, counting_receive, send)

@@ -11,6 +11,7 @@ layer like the CLI and the API.
 from fastapi import APIRouter
 
 from api.dashboard.action_routes import router as action_router
+from api.dashboard.evidence_routes import router as evidence_router
 from api.dashboard.issue_routes import router as issue_router
 from api.dashboard.routes import router as page_router
 
@@ -18,5 +19,6 @@ router = APIRouter()
 router.include_router(page_router)
 router.include_router(action_router)
 router.include_router(issue_router)
+router.include_router(evidence_router)
 
 __all__ = ["router"]

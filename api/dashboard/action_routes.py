@@ -22,13 +22,12 @@ from __future__ import annotations
 import asyncio
 import re
 from typing import Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.context import context_of
-from api.dashboard.csrf import FIELD, csrf_token, refusal
+from api.dashboard.csrf import FIELD, csrf_token
 from api.dashboard.forms import (
     MEMO_ACTIONS,
     RECOMMENDATION_ACTIONS,
@@ -36,9 +35,10 @@ from api.dashboard.forms import (
     command_fields,
     field_of,
 )
+from api.dashboard.posting import posted_form, status_of, upload_of
 from api.dashboard.session import PREFIX, error_page, page, signed_in, to_login
 from api.tokens import Principal
-from app import memos
+from app import evidence_files, memos
 from app.errors import AppError, NotFound
 from app.reads import MemoFacts, memo_of
 from domain.memo import MEMO_ID_PATTERN, RecommendationState
@@ -47,20 +47,7 @@ from store.queries import get_memo_view
 from store.tokens import Role
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-MAX_FORM_BYTES = 64 * 1024
 DECISIONS = ("concur", "partially_concur", "non_concur")
-
-
-async def posted_form(request: Request, who: Principal) -> dict[str, str] | Response:
-    """The posted form (its first value per name), or the page refusing it: too large
-    (413), or not proven to come from this site and session (403, see api.dashboard.csrf)."""
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        return error_page(who, 413, f"the form is larger than {MAX_FORM_BYTES} bytes")
-    fields = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=500)
-    form = {name: values[0] for name, values in fields.items()}
-    refused = refusal(request, form)
-    return error_page(who, 403, refused) if refused else form
 
 
 async def _memo(request: Request, who: Principal, memo_id: str,
@@ -101,8 +88,9 @@ async def recommendation_action(request: Request, memo_id: str, number: int,
     if isinstance(form, Response):
         return form
     try:
-        state, _ = await action.run(context_of(request), memo_id, number,
-                                    command_fields(action, form))
+        fields = command_fields(action, form)
+        await _add_upload(request, memo_id, form, fields)
+        state, _ = await action.run(context_of(request), memo_id, number, fields)
     except AppError as error:
         names = [f.name for f in action.all_fields]
         at = field_of(error.field, names)
@@ -112,17 +100,25 @@ async def recommendation_action(request: Request, memo_id: str, number: int,
     return _done(who, memo, action.title, [state])
 
 
+async def _add_upload(request: Request, memo_id: str, form: dict[str, str],
+                      fields: dict[str, Any]) -> None:
+    """Store the posted evidence file (Invalid if refused) and add it to the evidence."""
+    upload = upload_of(request)
+    if upload is None:
+        return
+    home = context_of(request).settings.home
+    stored = await asyncio.to_thread(evidence_files.save, home, upload[1], upload[0], memo_id)
+    fields.setdefault("evidence", []).append({
+        "title": form.get("evidence_title", "").strip() or stored.name,
+        "uri": f"{PREFIX}/evidence/{stored.sha256}", "sha256": stored.sha256})
+
+
 def _action_page(request: Request, who: Principal, memo: MemoFacts, number: int | None,
                  action: Action, form: dict[str, str], errors: dict[str, str],
                  status: int = 200) -> Response:
     return page("action.html", status, who=who, memo=memo, number=number, action=action,
                 fields=action.all_fields, values=form, errors=errors,
                 today=memo.today().isoformat(), csrf=csrf_token(request), csrf_field=FIELD)
-
-
-def status_of(error: AppError) -> int:
-    return {"Conflict": 409, "NotFound": 404, "Unavailable": 503}.get(
-        type(error).__name__, 422)
 
 
 def _done(who: Principal, memo: MemoFacts, title: str,

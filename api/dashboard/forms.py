@@ -29,7 +29,7 @@ CLOCKS = ("action_plan", "revision", "status_update", "target_completion")
 class Field:
     name: str  # the form field; dotted: nested in the command
     label: str
-    kind: str = "text"  # text | textarea | date | select | number
+    kind: str = "text"  # text | textarea | date | select | number | file
     required: bool = False
     choices: tuple[str, ...] = ()
     hint: str = ""
@@ -61,6 +61,8 @@ def _date(name: str, label: str) -> Field:
 
 REASON = Field("reason", "Reason", "textarea", required=True)
 EVIDENCE = (Field("evidence_title", "Evidence title"),
+            Field("evidence_file", "Evidence file", "file",
+                  hint="PDF, DOCX, XLSX, PNG, JPEG or GIF, up to 10 MiB."),
             Field("evidence_uri", "Evidence link", hint="https://... (a document or record)"))
 
 RECOMMENDATION_ACTIONS: dict[str, Action] = {a.name: a for a in (
@@ -140,7 +142,7 @@ def command_fields(action: Action, form: dict[str, str]) -> dict[str, Any]:
             target = target.setdefault(parent, {})
         target[leaf] = value
     title, uri = form.get("evidence_title", "").strip(), form.get("evidence_uri", "").strip()
-    if title or uri:
+    if uri:  # a link; an uploaded file is added by the route, once stored
         data["evidence"] = [{"title": title or "Evidence", "uri": uri}]
     return data
 

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.context import context_of
-from api.dashboard.action_routes import posted_form, status_of
 from api.dashboard.csrf import FIELD, csrf_token
+from api.dashboard.posting import posted_form, status_of
 from api.dashboard.session import PREFIX, error_page, page, signed_in, to_login
 from api.tokens import Principal
 from app import memos
