@@ -1,11 +1,12 @@
 """Issuing a memo from the browser (office staff): `GET/POST /dashboard/issue`.
 
 The form is the memo file's shape (docs/contracts.md#memo-file) with one row per
-recommendation (`?rows=N` offers more rows; blank rows are left out). "Preview the due
-date" computes the response due date by the same business-day rules as `rectrack issue`
-(app.memos.checked_spec) and shows the form again; "Issue the memo" starts it through
-app.memos.issue. A refusal (an `Invalid(field)` or a `Conflict`) comes back beside its
-field with the input kept, and nothing is started.
+recommendation (`?rows=N` offers more rows; blank rows are left out); or a memo file
+itself is uploaded (YAML or JSON, read by app.documents as `rectrack issue` reads it).
+"Preview the due date" computes the response due date by the same business-day rules as
+`rectrack issue` (app.memos.checked_spec) and shows the form again; "Issue the memo"
+starts it through app.memos.issue. A refusal (an `Invalid(field)` or a `Conflict`) comes
+back beside its field with the input kept, and nothing is started.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from fastapi.responses import Response
 
 from api.context import context_of
 from api.dashboard.csrf import FIELD, csrf_token
-from api.dashboard.posting import posted_form, status_of
+from api.dashboard.posting import posted_form, status_of, upload_of
 from api.dashboard.session import PREFIX, error_page, page, signed_in, to_login
 from api.tokens import Principal
 from app import memos
 from app.commands import build
+from app.documents import parse_mapping
 from app.errors import AppError
 from domain.memo import DEFAULT_TIME_ZONE, MemoSpec
 from domain.office_time import today_in
@@ -64,9 +66,11 @@ def spec_fields(form: dict[str, str], rows: int) -> tuple[dict[str, Any], list[i
     return {k: v for k, v in data.items() if v is not None}, filled
 
 
-def form_field(error_field: str | None, filled: list[int]) -> str:
+def form_field(error_field: str | None, filled: list[int], *, upload: bool = False) -> str:
     """`recommendations.1.text` -> `text_<row>`; `response_window.days` ->
     `response_days`; memo fields as they are; else "" (above the form)."""
+    if upload:
+        return "memo_file"  # the message names the file and the field in it
     if not error_field:
         return ""
     parts = error_field.split(".")
@@ -95,14 +99,20 @@ async def issue(request: Request) -> Response:
         return form
     rows = _rows(request, form)
     data, filled = spec_fields(form, rows)
+    upload = upload_of(request)
     try:
-        spec = memos.checked_spec(build(MemoSpec, data))
+        if upload is not None:  # a memo file, as `rectrack issue FILE` takes it
+            name, raw = upload
+            data = parse_mapping(raw, name=name, json_format=name.lower().endswith(".json"))
+            filled = list(range(1, len(data.get("recommendations") or []) + 1))
+        spec = memos.checked_spec(build(MemoSpec, data, source=upload[0] if upload else None))
         if "preview" in form:
             return _issue_page(request, who, form, {}, rows, preview=spec)
         issued, view = await memos.issue(context_of(request), spec)
     except AppError as error:
-        return _issue_page(request, who, form, {form_field(error.field, filled): error.message},
-                           rows, status=status_of(error))
+        at = form_field(error.field, filled, upload=upload is not None)
+        return _issue_page(request, who, form, {at: error.message}, rows,
+                           status=status_of(error))
     return page("issued.html", who=who, spec=issued, view=view)
 
 

@@ -24,6 +24,7 @@ from app.evidence_files import FIELD as FILE_FIELD
 from app.evidence_files import MAX_EVIDENCE_BYTES
 
 MAX_FORM_BYTES = 64 * 1024
+UPLOAD_FIELDS = (FILE_FIELD, "memo_file")  # an evidence file; a memo file to issue
 MAX_FIELDS = 500
 
 
@@ -35,7 +36,7 @@ async def posted_form(request: Request, who: Principal) -> dict[str, str] | Resp
         try:
             for name, value in form.multi_items():
                 if isinstance(value, UploadFile):
-                    if name == FILE_FIELD and value.filename:
+                    if name in UPLOAD_FIELDS and value.filename:
                         data = await value.read(MAX_EVIDENCE_BYTES + 1)
                         request.state.upload = (value.filename, data)
                 else:
@@ -53,7 +54,7 @@ async def posted_form(request: Request, who: Principal) -> dict[str, str] | Resp
 
 
 def upload_of(request: Request) -> tuple[str, bytes] | None:
-    """The evidence file posted with the form (its name and bytes), if any."""
+    """The file posted with the form (its name and bytes), if any."""
     upload: tuple[str, bytes] | None = getattr(request.state, "upload", None)
     return upload
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from playwright.async_api import BrowserContext, expect
 
@@ -92,3 +93,24 @@ async def test_a_bad_issue_date_is_shown_at_its_field_and_nothing_is_issued(
         "aria-invalid", "true")
     await expect(office.get_by_label("Title", exact=True)).to_have_value("A memo")
     assert api.stack.stored_view(memo_id) is None
+
+
+async def test_office_issues_a_memo_by_uploading_its_file(
+        api: Api, context: BrowserContext, tmp_path: Path) -> None:
+    memo_id = unique_id("FILE")
+    good = tmp_path / "memo.yaml"
+    good.write_text(ICE_MEMO.read_text(encoding="utf-8").replace(
+        "memo_id: CRCL-2022-ICE-FRD", f"memo_id: {memo_id}"), encoding="utf-8")
+    repeated = tmp_path / "repeated.yaml"
+    repeated.write_text("memo_id: A\nmemo_id: B\n", encoding="utf-8")
+    office = await signed_in_page(api, context, "office")
+    await office.goto(f"{api.url}/dashboard/issue")
+    await office.get_by_label("Memo file", exact=True).set_input_files(repeated)
+    await office.get_by_role("button", name="Issue from the file").click()
+    await expect(office.locator("#f-memo_file-error")).to_contain_text(
+        "repeated.yaml: duplicate key 'memo_id'")
+
+    await office.get_by_label("Memo file", exact=True).set_input_files(good)
+    await office.get_by_role("button", name="Issue from the file").click()
+    await expect(office.get_by_role("heading", name=f"Issued: {memo_id}")).to_be_visible()
+    assert len(api.stack.stored_json(memo_id)["recommendations"]) == 3
