@@ -78,6 +78,14 @@ async def test_an_answer_a_dispute_and_a_closure_with_evidence_in_the_browser(
     await manager.goto(f"{api.url}/dashboard/memos/{memo_id}")
     await expect(manager.locator("#rec-1")).to_contain_text("implemented on 2023-06-01")
     await expect(manager.locator(".actions")).to_have_count(0)  # managers only read
+    # The dispute set a revision due 30 days later: long past, so the manager's overdue
+    # report lists it.
+    report = await manager.request.get(f"{api.url}/dashboard/reports/overdue.csv"
+                                       "?component=ICE")
+    assert report.status == 200
+    rows = await report.text()
+    assert any(line.startswith(f"{memo_id},2,") and ",revision," in line
+               for line in rows.splitlines()), rows
 
 
 async def test_a_refused_action_shows_at_its_field_and_changes_nothing(
