@@ -29,7 +29,9 @@ CLOCKS = ("action_plan", "revision", "status_update", "target_completion")
 class Field:
     name: str  # the form field; dotted: nested in the command
     label: str
-    kind: str = "text"  # text | textarea | date | select | number | file
+    # text | textarea | date | select | number | file; `lines` (a textarea, one item per
+    # line) and `milestones` (one `TITLE | YYYY-MM-DD` per line) become lists
+    kind: str = "text"
     required: bool = False
     choices: tuple[str, ...] = ()
     hint: str = ""
@@ -69,7 +71,9 @@ RECOMMENDATION_ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("plan", "Record an action plan", OFFICE_AND_AGENCY,
            recommendations.plan, "received_on", (
                Field("plan.responsible_official", "Responsible official", required=True),
-               _date("plan.target_completion_on", "Target completion date"))),
+               _date("plan.target_completion_on", "Target completion date"),
+               Field("plan.milestones", "Milestones", "milestones",
+                     hint="One per line: TITLE | YYYY-MM-DD (its target date)."))),
     Action("review", "Review the response or plan", OFFICE,
            recommendations.review, "reviewed_on", (
                Field("decision", "Decision", "select", True,
@@ -82,7 +86,9 @@ RECOMMENDATION_ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("update", "Record a status update", OFFICE_AND_AGENCY,
            recommendations.update, "received_on", (
                Field("progress", "Progress", "textarea", required=True),
-               Field("percent_complete", "Percent complete", "number"), *EVIDENCE)),
+               Field("percent_complete", "Percent complete", "number"),
+               Field("milestones_done", "Milestones done", "lines",
+                     hint="One milestone title per line."), *EVIDENCE)),
     Action("request-extension", "Request an extension", OFFICE_AND_AGENCY,
            recommendations.request_extension, "requested_on", (
                Field("clock", "Due date to move", "select", True, CLOCKS),
@@ -140,11 +146,26 @@ def command_fields(action: Action, form: dict[str, str]) -> dict[str, Any]:
         *parents, leaf = spec.name.split(".")
         for parent in parents:
             target = target.setdefault(parent, {})
-        target[leaf] = value
+        target[leaf] = _listed(spec.kind, value)
     title, uri = form.get("evidence_title", "").strip(), form.get("evidence_uri", "").strip()
     if uri:  # a link; an uploaded file is added by the route, once stored
         data["evidence"] = [{"title": title or "Evidence", "uri": uri}]
     return data
+
+
+def _listed(kind: str, value: str) -> Any:
+    """A `lines` or `milestones` textarea as its list; any other value as it is."""
+    if kind not in ("lines", "milestones"):
+        return value
+    lines = [line.strip() for line in value.splitlines() if line.strip()]
+    if kind == "lines":
+        return lines
+    milestones = []
+    for line in lines:
+        title, _, target_on = line.rpartition("|")
+        milestones.append({"title": title.strip(), "target_on": target_on.strip()}
+                          if title else {"title": line})  # no date: named as missing
+    return milestones
 
 
 def field_of(error_field: str | None, names: list[str]) -> str | None:

@@ -32,6 +32,7 @@ async def test_a_status_update_with_a_pdf_is_stored_and_served_safely(
     await liaison.goto(f"{api.url}/dashboard/memos/{memo_id}/recommendations/1/plan")
     await liaison.get_by_label("Responsible official", exact=True).fill("Director, ERO")
     await liaison.get_by_label("Target completion date", exact=True).fill("2024-06-30")
+    await liaison.get_by_label("Milestones", exact=True).fill("Pilot at two ports | 2023-09-30")
     await liaison.get_by_label("Business date", exact=True).fill("2023-02-20")
     await liaison.get_by_role("button", name="Record an action plan").click()
     await expect(liaison.get_by_role("heading", name="Recorded: Record an action plan")
@@ -58,12 +59,14 @@ async def test_a_status_update_with_a_pdf_is_stored_and_served_safely(
     await expect(liaison.locator("#f-evidence_file-error")).to_contain_text("not a PDF")
     assert [e for e in api.stack.events(memo_id) if e.kind == "status_update_submitted"] == []
 
+    await liaison.get_by_label("Milestones done", exact=True).fill("Pilot at two ports")
     await liaison.get_by_label("Evidence file", exact=True).set_input_files(real)
     await liaison.get_by_role("button", name="Record a status update").click()
     await expect(liaison.locator("#changed-1")).to_be_visible()
     sha = hashlib.sha256(PDF).hexdigest()
     [event] = [e for e in api.stack.events(memo_id) if e.kind == "status_update_submitted"]
     [evidence] = event.data["update"]["evidence"]
+    assert event.data["update"]["milestones_done"] == ["Pilot at two ports"]
     assert evidence["sha256"] == sha and evidence["uri"] == f"/dashboard/evidence/{sha}"
     assert (api.stack.home / "evidence" / sha).read_bytes() == PDF
 
