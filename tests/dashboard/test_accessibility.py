@@ -65,3 +65,31 @@ async def test_no_page_has_a_serious_or_critical_violation(api: Api, browser: Br
         await context.close()
     assert {where: v for where, v in found.items() if v} == {}
     assert len(found) == len(paths) + 3
+
+
+async def test_a_form_works_by_keyboard_alone_with_a_visible_focus(
+        api: Api, browser: Browser) -> None:
+    memo_id = await api.issue(ICE_MEMO)
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        _, token = api.new_token("office")
+        await sign_in(page, api.url, token)
+        await page.goto(f"{api.url}/dashboard/memos/{memo_id}/recommendations/2/hold")
+        await page.locator("main a").first.focus()  # the back link: the form comes next
+        focused = []
+        for text in ("Litigation hold", "2023-02-01"):
+            await page.keyboard.press("Tab")
+            focused.append(await page.evaluate("document.activeElement.id"))
+            outline = await page.evaluate(
+                "getComputedStyle(document.activeElement).outlineStyle")
+            assert outline not in ("none", ""), outline
+            await page.keyboard.type(text)
+        await page.keyboard.press("Tab")  # to the submit button
+        assert await page.evaluate("document.activeElement.tagName") == "BUTTON"
+        await page.keyboard.press("Enter")
+        await page.wait_for_selector("#changed-2")
+        assert focused == ["f-reason", "f-on"]
+        assert "on hold" in await page.locator("#changed-2").inner_text()
+    finally:
+        await context.close()
