@@ -41,7 +41,7 @@ from api.tokens import Principal
 from app import evidence_files, memos
 from app.errors import AppError, NotFound
 from app.reads import MemoFacts, memo_of
-from domain.memo import MEMO_ID_PATTERN, RecommendationState
+from domain.memo import MEMO_ID_PATTERN, MemoState, RecommendationState
 from domain.recommendation import due_dates
 from store.queries import get_memo_view
 from store.tokens import Role
@@ -67,19 +67,29 @@ def _may(who: Principal, roles: frozenset[Role]) -> bool:
     return who.role in roles
 
 
-# -- recommendation actions -----------------------------------------------------------------
+# -- recommendation and memo actions ----------------------------------------------------------
 
 
 @router.api_route("/memos/{memo_id}/recommendations/{number}/{name}", methods=["GET", "POST"])
 async def recommendation_action(request: Request, memo_id: str, number: int,
                                 name: str) -> Response:
+    return await _act(request, memo_id, number, RECOMMENDATION_ACTIONS.get(name))
+
+
+@router.api_route("/memos/{memo_id}/act/{name}", methods=["GET", "POST"])
+async def memo_action(request: Request, memo_id: str, name: str) -> Response:
+    return await _act(request, memo_id, None, MEMO_ACTIONS.get(name))
+
+
+async def _act(request: Request, memo_id: str, number: int | None,
+               action: Action | None) -> Response:
+    """Show `action`'s form (GET) or run it (POST) on the memo, or one recommendation."""
     who = await asyncio.to_thread(signed_in, request)  # reads the store: off the loop
     if who is None:
         return to_login(request)
-    action = RECOMMENDATION_ACTIONS.get(name)
     memo = await _memo(request, who, memo_id, number)
     if action is None or memo is None:
-        return error_page(who, 404, f"no such page: {memo_id} #{number} {name}")
+        return error_page(who, 404, f"no such page: {request.url.path}")
     if not _may(who, action.roles):
         return error_page(who, 403, f"a {who.role.value} token may not {action.title.lower()}")
     if request.method == "GET":
@@ -90,13 +100,13 @@ async def recommendation_action(request: Request, memo_id: str, number: int,
     try:
         fields = command_fields(action, form)
         await _add_upload(request, memo_id, form, fields)
-        state, _ = await action.run(context_of(request), memo_id, number, fields)
+        state, _ = await action.run(context_of(request), memo_id, number or 0, fields)
     except AppError as error:
-        names = [f.name for f in action.all_fields]
-        at = field_of(error.field, names)
-        errors = {at or "": error.message}
-        return _action_page(request, who, memo, number, action, form, errors,
-                            status=status_of(error))
+        at = field_of(error.field, [f.name for f in action.all_fields])
+        return _action_page(request, who, memo, number, action, form,
+                            {at or "": error.message}, status=status_of(error))
+    if number is None:  # the memo's new state, and each of its recommendations
+        return _done(who, memo, action.title, state.recommendations, memo_state=state)
     return _done(who, memo, action.title, [state])
 
 
@@ -121,41 +131,11 @@ def _action_page(request: Request, who: Principal, memo: MemoFacts, number: int 
                 today=memo.today().isoformat(), csrf=csrf_token(request), csrf_field=FIELD)
 
 
-def _done(who: Principal, memo: MemoFacts, title: str,
-          states: list[RecommendationState]) -> Response:
+def _done(who: Principal, memo: MemoFacts, title: str, states: list[RecommendationState],
+          memo_state: MemoState | None = None) -> Response:
     changed = [(state, sorted(due_dates(state).items())) for state in states]
     return page("done.html", who=who, memo=memo, title=title, changed=changed,
-                memo_state=None)
-
-
-# -- memo actions ------------------------------------------------------------------------------
-
-
-@router.api_route("/memos/{memo_id}/act/{name}", methods=["GET", "POST"])
-async def memo_action(request: Request, memo_id: str, name: str) -> Response:
-    who = await asyncio.to_thread(signed_in, request)  # reads the store: off the loop
-    if who is None:
-        return to_login(request)
-    action = MEMO_ACTIONS.get(name)
-    memo = await _memo(request, who, memo_id)
-    if action is None or memo is None:
-        return error_page(who, 404, f"no such page: {memo_id} {name}")
-    if not _may(who, action.roles):
-        return error_page(who, 403, f"a {who.role.value} token may not {action.title.lower()}")
-    if request.method == "GET":
-        return _action_page(request, who, memo, None, action, {}, {})
-    form = await posted_form(request, who)
-    if isinstance(form, Response):
-        return form
-    try:
-        state, _ = await action.run(context_of(request), memo_id, 0,
-                                    command_fields(action, form))
-    except AppError as error:
-        at = field_of(error.field, [f.name for f in action.all_fields])
-        return _action_page(request, who, memo, None, action, form,
-                            {at or "": error.message}, status=status_of(error))
-    return page("done.html", who=who, memo=memo, title=action.title, memo_state=state,
-                changed=[(r, sorted(due_dates(r).items())) for r in state.recommendations])
+                memo_state=memo_state)
 
 
 # -- a response letter ------------------------------------------------------------------------
