@@ -34,3 +34,14 @@ def csv_rows(path: Path) -> list[list[str]]:
 def memo_row(page: Page, memo_id: str) -> Locator:
     return page.locator("#overdue tbody tr").filter(
         has=page.get_by_role("link", name=memo_id, exact=True))
+
+
+async def fill_in(scope: Page | Locator, values: dict[str, str]) -> None:
+    """Fill each labelled control (exact label) in order: a select by its option's value,
+    anything else by typing the text."""
+    for label, value in values.items():
+        control = scope.get_by_label(label, exact=True)
+        if await control.evaluate("element => element.tagName") == "SELECT":
+            await control.select_option(value)
+        else:
+            await control.fill(value)

@@ -13,6 +13,7 @@ from playwright.async_api import BrowserContext, expect
 
 from api.dashboard.session import COOKIE
 from tests.api.support import ICE_MEMO, Api
+from tests.dashboard.support import fill_in
 from tests.dashboard.test_forms import signed_in_page
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -30,10 +31,12 @@ async def test_a_status_update_with_a_pdf_is_stored_and_served_safely(
     await liaison.get_by_role("button", name="Record the response").click()
     await expect(liaison.locator("#changed-2")).to_contain_text("concurred")
     await liaison.goto(f"{api.url}/dashboard/memos/{memo_id}/recommendations/1/plan")
-    await liaison.get_by_label("Responsible official", exact=True).fill("Director, ERO")
-    await liaison.get_by_label("Target completion date", exact=True).fill("2024-06-30")
-    await liaison.get_by_label("Milestones", exact=True).fill("Pilot at two ports | 2023-09-30")
-    await liaison.get_by_label("Business date", exact=True).fill("2023-02-20")
+    await fill_in(liaison, {
+        "Responsible official": "Director, ERO",
+        "Target completion date": "2024-06-30",
+        "Milestones": "Pilot at two ports | 2023-09-30",
+        "Business date": "2023-02-20",
+    })
     await liaison.get_by_role("button", name="Record an action plan").click()
     await expect(liaison.get_by_role("heading", name="Recorded: Record an action plan")
                  ).to_be_visible()

@@ -10,7 +10,7 @@ from playwright.async_api import BrowserContext, Page, expect
 
 from api.dashboard.session import COOKIE
 from tests.api.support import ICE_MEMO, Api
-from tests.dashboard.support import sign_in
+from tests.dashboard.support import fill_in, sign_in
 
 
 async def signed_in_page(api: Api, context: BrowserContext, role: str,
@@ -53,19 +53,23 @@ async def test_an_answer_a_dispute_and_a_closure_with_evidence_in_the_browser(
 
     office = await signed_in_page(api, context, "office")
     await office.goto(f"{api.url}/dashboard/memos/{memo_id}/recommendations/2/review")
-    await office.get_by_label("Decision", exact=True).select_option("dispute")
-    await office.get_by_label("Reason", exact=True).fill("The plan leaves the field offices out.")
-    await office.get_by_label("Business date", exact=True).fill("2023-02-15")
+    await fill_in(office, {
+        "Decision": "dispute",
+        "Reason": "The plan leaves the field offices out.",
+        "Business date": "2023-02-15",
+    })
     await office.get_by_role("button", name="Review the response or plan").click()
     await expect(office.locator("#changed-2")).to_contain_text("revision due")
 
     await office.goto(f"{api.url}/dashboard/memos/{memo_id}#rec-1")
     await office.locator("#rec-1").get_by_role("link", name="Close").click()
-    await office.get_by_label("Closure reason", exact=True).select_option("implemented")
-    await office.get_by_label("Justification", exact=True).fill("The directive is in force.")
-    await office.get_by_label("Evidence title", exact=True).fill("Directive 11072.1")
-    await office.get_by_label("Evidence link", exact=True).fill("https://ice.example/directive.pdf")
-    await office.get_by_label("Business date", exact=True).fill("2023-06-01")
+    await fill_in(office, {
+        "Closure reason": "implemented",
+        "Justification": "The directive is in force.",
+        "Evidence title": "Directive 11072.1",
+        "Evidence link": "https://ice.example/directive.pdf",
+        "Business date": "2023-06-01",
+    })
     await office.get_by_role("button", name="Close").click()
     await expect(office.locator("#changed-1")).to_contain_text("implemented on 2023-06-01")
 

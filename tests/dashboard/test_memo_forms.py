@@ -10,6 +10,7 @@ from playwright.async_api import BrowserContext, expect
 from domain.deadlines import due_date
 from domain.vocabulary import Counting
 from tests.api.support import CBP_MEMO, ICE_MEMO, Api
+from tests.dashboard.support import fill_in
 from tests.dashboard.test_forms import signed_in_page
 from tests.integration.support import unique_id
 
@@ -38,9 +39,11 @@ async def test_office_extends_then_holds_a_memo_and_sees_the_new_dates(
     office = await signed_in_page(api, context, "office")
     await office.goto(f"{api.url}/dashboard/memos/{memo_id}")
     await office.get_by_role("link", name="Grant an extension").click()
-    await office.get_by_label("New response due date", exact=True).fill("2023-03-31")
-    await office.get_by_label("Reason", exact=True).fill("Reorganisation of the component")
-    await office.get_by_label("Approved by", exact=True).fill("Deputy Officer")
+    await fill_in(office, {
+        "New response due date": "2023-03-31",
+        "Reason": "Reorganisation of the component",
+        "Approved by": "Deputy Officer",
+    })
     await office.get_by_role("button", name="Grant an extension").click()
     await expect(office.locator("#changed-memo .due").first).to_have_text("2023-03-31")
 
@@ -56,15 +59,17 @@ async def test_office_issues_a_memo_through_the_form_with_a_previewed_due_date(
     memo_id = unique_id("FORM")
     office = await signed_in_page(api, context, "office")
     await office.get_by_role("link", name="Issue a memo").click()
-    await office.get_by_label("Memo id", exact=True).fill(memo_id)
-    await office.get_by_label("Title", exact=True).fill("Use of force reporting at ports")
-    await office.get_by_label("Component", exact=True).fill("CBP")
-    await office.get_by_label("Issued on", exact=True).fill("2026-11-20")
-    await office.get_by_label("Days to respond", exact=True).fill("30")
-    await office.get_by_label("Counting", exact=True).select_option("business")
-    await office.get_by_label("Component contact", exact=True).fill("CBP audit liaison")
-    await office.get_by_label("Recommendation 1", exact=True).fill("Report every use of force.")
-    await office.get_by_label("Recommendation 3", exact=True).fill("Train supervisors yearly.")
+    await fill_in(office, {
+        "Memo id": memo_id,
+        "Title": "Use of force reporting at ports",
+        "Component": "CBP",
+        "Issued on": "2026-11-20",
+        "Days to respond": "30",
+        "Counting": "business",
+        "Component contact": "CBP audit liaison",
+        "Recommendation 1": "Report every use of force.",
+        "Recommendation 3": "Train supervisors yearly.",
+    })
     await office.get_by_role("button", name="Preview the due date").click()
     due = due_date(date(2026, 11, 20), 30, Counting.BUSINESS).isoformat()
     await expect(office.locator("#preview")).to_contain_text(f"due on {due}")
@@ -83,11 +88,13 @@ async def test_a_bad_issue_date_is_shown_at_its_field_and_nothing_is_issued(
     memo_id = unique_id("FORM")
     office = await signed_in_page(api, context, "office")
     await office.goto(f"{api.url}/dashboard/issue")
-    await office.get_by_label("Memo id", exact=True).fill(memo_id)
-    await office.get_by_label("Title", exact=True).fill("A memo")
-    await office.get_by_label("Component", exact=True).fill("CBP")
-    await office.get_by_label("Issued on", exact=True).fill("2026-02-30")
-    await office.get_by_label("Recommendation 1", exact=True).fill("Do it.")
+    await fill_in(office, {
+        "Memo id": memo_id,
+        "Title": "A memo",
+        "Component": "CBP",
+        "Issued on": "2026-02-30",
+        "Recommendation 1": "Do it.",
+    })
     await office.get_by_role("button", name="Issue the memo").click()
     await expect(office.get_by_label("Issued on", exact=True)).to_have_attribute(
         "aria-invalid", "true")
