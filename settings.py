@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     temporal_ui_url: str = "http://localhost:8233"
     temporal_namespace: str = Field(default="default", validation_alias=AliasChoices(
         "RECTRACK_TEMPORAL_NAMESPACE", "TEMPORAL_NAMESPACE"))
+    # Payload encryption (app.encryption): `id:base64key,...` (the first encrypts), or a
+    # file of such lines; default the file home/encryption.key when it exists.
+    encryption_keys: str | None = Field(default=None, repr=False)
+    encryption_key_file: Path | None = None
 
     @property
     def db_url(self) -> str:

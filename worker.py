@@ -11,6 +11,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.activities import RectrackActivities
+from app.encryption import data_converter
 from settings import Settings, temporal_connect_config
 from store.db import make_engine
 from store.migrate import upgrade
@@ -20,12 +21,15 @@ from workflows.recommendation import RecommendationWorkflow
 WORKFLOWS = [MemoWorkflow, RecommendationWorkflow]
 
 
-async def connect(target_host: str | None = None) -> Client:
-    """A client with the pydantic converter, from TEMPORAL_* settings unless given a host."""
+async def connect(target_host: str | None = None, *,
+                  settings: Settings | None = None) -> Client:
+    """A client from TEMPORAL_* settings unless given a host, with the pydantic converter,
+    encrypting payloads when `settings` configure keys (app.encryption)."""
     config = temporal_connect_config()
     if target_host:
         config["target_host"] = target_host
-    return await Client.connect(**config, data_converter=pydantic_data_converter)
+    converter = data_converter(settings) if settings is not None else pydantic_data_converter
+    return await Client.connect(**config, data_converter=converter)
 
 
 def build_worker(client: Client, activities: RectrackActivities, *, task_queue: str) -> Worker:

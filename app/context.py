@@ -15,8 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
+from app.encryption import data_converter
 from app.errors import Unavailable
 from settings import Settings, temporal_connect_config
 
@@ -62,7 +62,7 @@ class Context:
                 config = temporal_connect_config()
                 try:
                     self._client = await Client.connect(
-                        **config, data_converter=pydantic_data_converter)
+                        **config, data_converter=data_converter(self.settings))
                 except RuntimeError as error:
                     raise Unavailable(f"cannot reach Temporal at {config['target_host']}: "
                                       f"{error}{self._hint}") from None

@@ -174,6 +174,20 @@ async def cmd_worker(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def ensure_dev_key(settings: Settings) -> str:
+    """Without configured keys, `rectrack dev` makes RECTRACK_HOME/encryption.key (which
+    every command with the same home then uses) so case data never reaches Temporal in
+    clear."""
+    from app.encryption import KeyRing, new_key_line
+
+    if KeyRing.from_settings(settings) is not None:
+        return "payload encryption: on (configured keys)"
+    path = settings.home / "encryption.key"
+    path.write_text(new_key_line("dev-1") + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return f"payload encryption: on (new key in {path})"
+
+
 async def cmd_dev(args: argparse.Namespace, ctx: Context) -> int:
     from cli.api_commands import start_dev_api
     from cli.db_commands import upgrade_store
@@ -186,12 +200,13 @@ async def cmd_dev(args: argparse.Namespace, ctx: Context) -> int:
         load_memo(path)
     address = temporal_connect_config()["target_host"]
     settings.home.mkdir(parents=True, exist_ok=True)
+    print(ensure_dev_key(settings))  # case data is encrypted in Temporal, in dev too
     print(upgrade_store(settings))  # before the worker, the API and the examples
     stop = _stop_on_signals()
     with DevServer(db_file=settings.temporal_db_file, address=address,
                    log_file=settings.home / "temporal.log") as server:
         await server.wait_ready()
-        client = await connect(address)
+        client = await connect(address, settings=settings)
         worker = asyncio.create_task(run_worker(settings, client, stop))
         print(f"Temporal dev server at {address} (state in {settings.temporal_db_file})")
         print(f"Temporal UI at {ui_address(address)}/namespaces/"

@@ -219,7 +219,7 @@ async def running_stack(home: Path, *, prefix: str, persistent: bool = True,
     engine = make_engine(settings.db_url)
     try:
         await server.wait_ready()
-        client = await connect(address)
+        client = await connect(address, settings=settings)
         upgrade(engine)
         stop = asyncio.Event()
         task = asyncio.create_task(run_worker(settings, client, stop))
