@@ -47,7 +47,10 @@ class Api:
 
     def client(self, token: str | None) -> httpx.AsyncClient:
         headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-        return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=30.0)
+        # uvicorn closes a connection idle for 5 s; a session-long client must not reuse
+        # one just as the server closes it (a ReadError under a slow, busy suite).
+        return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=30.0,
+                                 limits=httpx.Limits(keepalive_expiry=1.0))
 
     def new_token(self, role: str, component: str | None = None) -> tuple[int, str]:
         with Session(self.stack.engine) as session:
