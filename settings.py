@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # file of such lines; default the file home/encryption.key when it exists.
     encryption_keys: str | None = Field(default=None, repr=False)
     encryption_key_file: Path | None = None
+    # Per-recipient webhook signing secrets (activities.webhook_signing): `URL whsec_...`
+    # lines; default home/webhook-secrets when it exists.
+    webhook_secrets_file: Path | None = None
 
     @property
     def db_url(self) -> str:

@@ -39,7 +39,7 @@ from activities.models import (
     PlanRequest,
     RecordResult,
 )
-from activities.notices import NoticeDelivery
+from activities.notices import NoticeDelivery, webhook_secrets
 from settings import Settings
 from store.deliveries import create_delivery, get_delivered
 from store.events import MemoNotRecorded, apply_event
@@ -55,6 +55,8 @@ class RectrackActivities(NoticeDelivery):
         self._engine = engine
         self._http = http
         self._settings = settings
+        # Read once, at start: a malformed file stops the worker with a clear error.
+        self._webhook_secrets = webhook_secrets(settings)
 
     # -- record_event ----------------------------------------------------------------------
 

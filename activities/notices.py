@@ -13,6 +13,7 @@ POST and the activity's completion can resend, with the same `Idempotency-Key`.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from activities.models import (
     NoticeRequest,
     RecordResult,
 )
+from activities.webhook_signing import WebhookSecretsError, load_secrets, signed_headers
 from domain.memo import Contact
 from settings import Settings
 from store.deliveries import record_attempt
@@ -46,6 +48,7 @@ class NoticeDelivery:
     _engine: Engine
     _http: httpx.AsyncClient
     _settings: Settings
+    _webhook_secrets: dict[str, str]  # webhook URL -> its whsec_ secret
 
     @activity.defn(name="post_notice")
     async def post_notice(self, attempt: NoticeAttempt) -> AttemptOutcome:
@@ -58,11 +61,15 @@ class NoticeDelivery:
             notice_logger.info(notice_line(request))
             return AttemptOutcome(outcome="delivered", channel=Channel.LOG)
         url = contact.webhook
+        # The exact bytes sent are the bytes signed (Standard Webhooks, webhook_signing).
+        body = json.dumps(webhook_body(request, contact), separators=(",", ":")).encode()
+        headers = {"Idempotency-Key": request.idempotency_key,
+                   "Rectrack-Attempt": str(attempt), "Content-Type": "application/json",
+                   **signed_headers(self._webhook_secrets.get(url),
+                                    request.idempotency_key, body)}
         try:
             response = await self._http.post(
-                url, json=webhook_body(request, contact),
-                headers={"Idempotency-Key": request.idempotency_key,
-                         "Rectrack-Attempt": str(attempt)},
+                url, content=body, headers=headers,
                 timeout=self._settings.webhook_timeout_seconds)
         except httpx.HTTPError as err:  # connection refused, timeouts, protocol errors
             return AttemptOutcome(outcome="failed", channel=Channel.WEBHOOK, target=url,
@@ -123,3 +130,15 @@ def retry_after(response: httpx.Response) -> timedelta | None:
     if value.isdigit() and int(value) <= 3600:
         return timedelta(seconds=int(value))
     return None
+
+
+def webhook_secrets(settings: Settings) -> dict[str, str]:
+    """Each recipient URL's secret, from RECTRACK_WEBHOOK_SECRETS_FILE or, when it exists,
+    RECTRACK_HOME/webhook-secrets; none configured: webhooks go out unsigned."""
+    path = settings.webhook_secrets_file or settings.home / "webhook-secrets"
+    if settings.webhook_secrets_file is None and not path.exists():
+        return {}
+    try:
+        return load_secrets(path)
+    except OSError as error:
+        raise WebhookSecretsError(f"{path}: cannot read ({error.strerror})") from None

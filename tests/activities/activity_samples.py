@@ -51,6 +51,7 @@ class Hit:
     headers: dict[str, str]
     body: dict[str, Any]
     status: int
+    raw: bytes = b""  # the body's bytes, as signed
 
 
 @dataclass
@@ -89,7 +90,8 @@ def webhook_handler(server: WebhookServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             status = server.script.popleft() if server.script else 200
-            server.hits.append(Hit(self.path, dict(self.headers.items()), json.loads(raw), status))
+            server.hits.append(Hit(self.path, dict(self.headers.items()), json.loads(raw),
+                                   status, raw))
             if server.delay:
                 server.release.wait(server.delay)
             payload = json.dumps({"status": status}).encode()
