@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from cli import handlers
 from cli.api_commands import add_api_parser
+from cli.audit_commands import add_audit_parser
 from cli.db_commands import add_db_parser
 from cli.doctor import add_doctor_parser
 from cli.errors import BadInput, CliError
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)
     add_doctor_parser(sub)
     add_import_parser(sub)
+    add_audit_parser(sub)
     add_db_parser(sub)
     return parser
 

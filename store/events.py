@@ -37,6 +37,7 @@ from domain.memo import MemoState, RecommendationState
 from domain.office_time import today_in
 from domain.records import EventRecord, RecordResult
 from domain.vocabulary import Implementation, PublicationKind, ResponseStatus
+from store.audit_chain import link
 from store.tables import Event, Memo, Recommendation, utcnow
 
 RESPONSE_FIELDS = ("response", "rationale", "received_on")
@@ -66,11 +67,13 @@ def apply_event(session: Session, *, record: EventRecord) -> RecordResult:
         session.rollback()
         return RecordResult(event_id=record.event_id, duplicate=True)
     try:
-        session.add(_event_row(record))
+        row = _event_row(record)
+        session.add(row)
         # The INSERT goes first: on SQLite it takes the write lock before any read of
         # this transaction, so a concurrent writer waits instead of failing on a stale
         # snapshot; on PostgreSQL a racing duplicate blocks on the unique index.
         session.flush()
+        link(session, row)  # the next link of the memo's hash chain
         if record.snapshot is not None:
             _project_memo(session, record, record.snapshot)
         elif record.recommendation is not None:

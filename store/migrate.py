@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 # The newest migration's revision, so that a read command checks the store without
 # loading Alembic and every migration script (a third of the CLI's start-up).
 # tests/store/test_migrations.py keeps it equal to Alembic's own head.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 STORE_TABLES = ("memo", "recommendation", "event", "delivery", "api_token")
@@ -96,8 +96,8 @@ def detect_revision(conn: Connection) -> str | None:
 
     Each revision is known by the columns it added: 0002 `recommendation.detail`, 0003
     `recommendation.component` and the `api_token` table, 0004 `delivery.attempt_key` and
-    `memo.attention`. A partly added later revision is completed by its migration, which
-    adds only what is missing (store.migrations.steps).
+    `memo.attention`, 0005 `event.chain_seq`. A partly added later revision is completed
+    by its migration, which adds only what is missing (store.migrations.steps).
     """
     inspector = inspect(conn)
     tables = set(inspector.get_table_names())
@@ -107,7 +107,9 @@ def detect_revision(conn: Connection) -> str | None:
         raise StoreOutOfDate(f"unrecognised store: tables {sorted(tables)} but no memo or "
                              "recommendation table")
     columns = {t: {c["name"] for c in inspector.get_columns(t)}
-               for t in ("memo", "recommendation", "delivery") if t in tables}
+               for t in ("memo", "recommendation", "delivery", "event") if t in tables}
+    if "chain_seq" in columns.get("event", set()) and "attention" in columns["memo"]:
+        return "0005"
     if "attempt_key" in columns.get("delivery", set()) and "attention" in columns["memo"]:
         return "0004"
     if "component" in columns["recommendation"] and "api_token" in tables:

@@ -217,9 +217,14 @@ class Event(EventBase, table=True):
         UniqueConstraint("event_id", name="uq_event_event_id"),
         Index("ix_event_memo_id_seq", "memo_id", "seq"),
         Index("ix_event_memo_id_number", "memo_id", "number"),
+        Index("uq_event_memo_id_chain_seq", "memo_id", "chain_seq", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    # The memo's hash chain (store.audit_chain): position, predecessor's hash, own hash.
+    chain_seq: int | None = None
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64)
 
 
 class EventPublic(EventBase):

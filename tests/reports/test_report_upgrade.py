@@ -43,7 +43,7 @@ def test_upgrade_adds_and_fills_the_report_columns(blank_engine: Engine) -> None
              "implementation": "closed" if n == 3 else "open", "resolution": "unresolved",
              "closure_reason": "withdrawn" if n == 3 else None} for n in (1, 2, 3)])
 
-    assert upgrade(blank_engine).applied == ["0003", "0004"]
+    assert upgrade(blank_engine).applied == ["0003", "0004", "0005"]
 
     with blank_engine.connect() as conn:
         indexes = {i["name"] for i in inspect(conn).get_indexes("recommendation")}

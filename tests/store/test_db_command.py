@@ -23,7 +23,7 @@ def rectrack(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_db_upgrade_on_a_new_and_on_an_old_store(tmp_path: Path) -> None:
     new = tmp_path / "new"
-    assert rectrack(new, "db", "current").stdout.strip() == "store without a version, head 0004"
+    assert rectrack(new, "db", "current").stdout.strip() == "store without a version, head 0005"
     refused = rectrack(new, "report", "aging")
     assert refused.returncode == 1
     assert refused.stderr.strip().endswith("run `rectrack db upgrade` (the worker and "
@@ -32,10 +32,10 @@ def test_db_upgrade_on_a_new_and_on_an_old_store(tmp_path: Path) -> None:
 
     first = rectrack(new, "db", "upgrade")
     assert (first.returncode, first.stdout.splitlines()) == (0, [
-        "applied 0001", "applied 0002", "applied 0003", "applied 0004",
-        "store at 0004 (head)"])
+        "applied 0001", "applied 0002", "applied 0003", "applied 0004", "applied 0005",
+        "store at 0005 (head)"])
     again = rectrack(new, "db", "upgrade")
-    assert again.stdout.strip() == "store at 0004 (head): nothing to do"
+    assert again.stdout.strip() == "store at 0005 (head): nothing to do"
     assert rectrack(new, "report", "aging").returncode == 0
 
     old = tmp_path / "old"
@@ -44,5 +44,5 @@ def test_db_upgrade_on_a_new_and_on_an_old_store(tmp_path: Path) -> None:
     upgraded = rectrack(old, "db", "upgrade")
     assert upgraded.stdout.splitlines() == [
         "store without a version recognised as 0003: stamped", "applied 0004",
-        "store at 0004 (head)"], upgraded.stderr
-    assert rectrack(old, "db", "current").stdout.strip() == "store 0004, head 0004"
+        "applied 0005", "store at 0005 (head)"], upgraded.stderr
+    assert rectrack(old, "db", "current").stdout.strip() == "store 0005, head 0005"

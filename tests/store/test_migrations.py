@@ -80,7 +80,7 @@ def test_a_store_of_3ab6ea1_upgrades_in_place(tmp_path: Path) -> None:
 
         result = upgrade(engine)
 
-        assert (result.before, result.detected, result.applied) == (None, "0003", ["0004"])
+        assert (result.before, result.detected, result.applied) == (None, "0003", ["0004", "0005"])
         assert differences(engine) == []
         require_current(engine)
         after = rows(engine)
@@ -109,7 +109,7 @@ def test_a_store_of_the_first_release_upgrades_and_is_filled_in(tmp_path: Path) 
     try:
         before = rows(engine)
         result = upgrade(engine)
-        assert (result.detected, result.applied) == ("0001", ["0002", "0003", "0004"])
+        assert (result.detected, result.applied) == ("0001", ["0002", "0003", "0004", "0005"])
         assert differences(engine) == []
         after = rows(engine)
         for table, old_rows in before.items():
@@ -135,7 +135,7 @@ def test_a_store_of_the_first_release_upgrades_and_is_filled_in(tmp_path: Path) 
 def test_migrated_schema_equals_the_models(blank_engine: Engine) -> None:
     result = upgrade(blank_engine)
     assert (result.before, result.detected) == (None, None)
-    assert result.applied == ["0001", "0002", "0003", "0004"]
+    assert result.applied == ["0001", "0002", "0003", "0004", "0005"]
     assert differences(blank_engine) == []
     assert "rectrack db upgrade" not in upgrade(blank_engine).describe()
 
@@ -156,7 +156,7 @@ def test_a_store_made_by_create_all_is_recognised_at_head(blank_engine: Engine) 
     """Today's models created without Alembic (create_tables before it): stamped only."""
     SQLModel.metadata.create_all(blank_engine)
     result = upgrade(blank_engine)
-    assert (result.detected, result.applied) == ("0004", [])
+    assert (result.detected, result.applied) == ("0005", [])
     assert differences(blank_engine) == []
 
 
@@ -203,7 +203,7 @@ def test_concurrent_upgrades_both_succeed(blank_engine: Engine) -> None:
         thread.join()
     engines[1].dispose()
     assert all(not isinstance(r, BaseException) for r in results), results
-    assert sorted(len(r.applied) for r in results) == [0, 1]
+    assert sorted(len(r.applied) for r in results) == [0, 2]
     assert differences(blank_engine) == []
 
 
