@@ -123,5 +123,12 @@ async def test_a_notice_accepted_while_the_store_fails_is_posted_once(
         rows = session.exec(select(Delivery).where(Delivery.idempotency_key == key)).all()
     assert [(r.attempt, r.outcome, r.status_code, r.attempt_key) for r in rows] == [
         (1, "delivered", 200, f"{key}#1")]
+
+    # The memo's state holds the notice before its notice_sent event reaches the store
+    # (the workflow adopts a change, then records it): wait for the event, then count.
+    async def event_recorded() -> bool:
+        return any(e.kind == "notice_sent" for e in stack.events(memo_id))
+
+    await eventually(event_recorded, "the notice_sent event in the store", within=30)
     sent = [e for e in stack.events(memo_id) if e.kind == "notice_sent"]
     assert len(sent) == 1 and sent[0].data["delivered"] is True
