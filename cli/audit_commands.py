@@ -22,6 +22,7 @@ from store.db import make_engine
 def add_audit_parser(sub: Any) -> None:
     audit: argparse.ArgumentParser = sub.add_parser(
         "audit", help="check the tamper-evident audit log")
+    audit.set_defaults(handler=cmd_audit_verify)  # `verify` is its only verb
     verbs = audit.add_subparsers(dest="audit_command", required=True,
                                  parser_class=type(audit))
     verify = verbs.add_parser("verify", help="verify every memo's hash chain (or one memo's)")
