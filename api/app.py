@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from temporalio.client import Client
 
-from api import codec, dashboard, memo_actions, memos, recommendation_actions, reports
+from api import codec, dashboard, health, memo_actions, memos, recommendation_actions, reports
 from api.limits import BodyLimit
 from api.problems import Problem, install_problem_handlers
 from app.context import Context
@@ -76,6 +76,7 @@ def create_app(settings: Settings, *, temporal_client: Client | None = None) -> 
         app.include_router(module.router)
     app.include_router(dashboard.router)  # the HTML pages, left out of OpenAPI
     app.include_router(codec.router)  # for the Temporal UI, left out of OpenAPI
+    app.include_router(health.router)  # /healthz, /readyz, left out of OpenAPI
     _document_problem(app)
     return app
 
