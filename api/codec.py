@@ -23,7 +23,6 @@ from temporalio.api.common.v1 import Payloads
 from api.context import Ctx
 from api.problems import ProblemError
 from api.tokens import CurrentPrincipal
-from app.encryption import EncryptionCodec, KeyRing
 from store.tokens import Role
 
 router = APIRouter(prefix="/codec", include_in_schema=False)
@@ -60,10 +59,9 @@ async def run(request: Request, ctx: Ctx, operation: str, who: CurrentPrincipal)
     except (ParseError, ValueError) as error:
         raise ProblemError(422, f"body: not a payloads document: {error}",
                            field="body") from None
-    ring = KeyRing.from_settings(ctx.settings)
     items = list(payloads.payloads)
-    if ring is not None:
-        codec = EncryptionCodec(ring)
+    codec = ctx.data_converter.payload_codec  # None: encryption is not configured
+    if codec is not None:
         items = await (codec.encode(items) if operation == "encode" else codec.decode(items))
     body: dict[str, Any] = MessageToDict(Payloads(payloads=items))
     return _cors(request, ctx, JSONResponse(body))

@@ -7,6 +7,7 @@ passes it down; the service layer never builds engines or clients of its own.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 from temporalio.client import Client
+from temporalio.converter import DataConverter
 
 from app.encryption import data_converter
 from app.errors import Unavailable
@@ -34,6 +36,12 @@ class Context:
         self._client = client
         self._hint = unreachable_hint  # what to add when Temporal cannot be reached
         self._connecting = asyncio.Lock()
+
+    @functools.cached_property
+    def data_converter(self) -> DataConverter:
+        """The payload converter, encrypting with the configured keys (app.encryption):
+        the keys are read once per Context, not on every client or codec request."""
+        return data_converter(self.settings)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -62,7 +70,7 @@ class Context:
                 config = temporal_connect_config()
                 try:
                     self._client = await Client.connect(
-                        **config, data_converter=data_converter(self.settings))
+                        **config, data_converter=self.data_converter)
                 except RuntimeError as error:
                     raise Unavailable(f"cannot reach Temporal at {config['target_host']}: "
                                       f"{error}{self._hint}") from None
