@@ -58,6 +58,11 @@ def ui_address(address: str) -> str:
     return f"http://{host}:{port + 1000}"
 
 
+class DevServerExited(CliError):
+    """The server process ended before it answered: usually a port another process took
+    between our check and its bind, so a caller may retry on another address."""
+
+
 class DevServer:
     """A running `temporal server start-dev` process; a context manager that stops it."""
 
@@ -68,6 +73,7 @@ class DevServer:
                                           extra_args=extra_args)
         if db_file is not None:
             db_file.parent.mkdir(parents=True, exist_ok=True)
+        self.log_file = log_file
         self._log = open(log_file, "ab") if log_file else subprocess.DEVNULL
         self.process = subprocess.Popen(self.command, stdout=self._log, stderr=self._log)
 
@@ -77,18 +83,30 @@ class DevServer:
         deadline = time.monotonic() + wait_seconds
         while True:
             if self.process.poll() is not None:
-                raise CliError(f"the Temporal dev server exited with code "
-                               f"{self.process.returncode} (is {self.address} already in use?)")
+                raise DevServerExited(f"the Temporal dev server exited with code "
+                                      f"{self.process.returncode} (is {self.address} already "
+                                      f"in use?){self._last_log_line()}")
             try:
-                client = await Client.connect(self.address)
-                await client.count_workflows()
+                # Bounded: a port held by something that accepts but never answers
+                # would otherwise hold this loop past the server's own exit.
+                client = await asyncio.wait_for(Client.connect(self.address), 5.0)
+                await asyncio.wait_for(client.count_workflows(), 5.0)
                 return
             except Exception:
+                if self.process.poll() is not None:
+                    continue  # it ended while we knocked: say so with its own words
                 if time.monotonic() > deadline:
                     self.stop()
                     raise CliError(f"the Temporal dev server at {self.address} did not "
                                    f"come up within {wait_seconds:.0f} s") from None
                 await asyncio.sleep(0.2)
+
+    def _last_log_line(self) -> str:
+        """The server's own last words, so a failed start says why (a port taken, say)."""
+        if self.log_file is None or not self.log_file.exists():
+            return ""
+        lines = self.log_file.read_text(errors="replace").strip().splitlines()
+        return f": {lines[-1][-300:]}" if lines else ""
 
     def stop(self, timeout: float = 15.0) -> None:
         if self.process.poll() is None:

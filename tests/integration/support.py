@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 from sqlalchemy.engine import Engine
@@ -34,6 +34,9 @@ from settings import Settings
 from store.queries import get_memo_view, list_events
 from store.tables import EventPublic
 from tests.helpers import BIN_DIR
+
+if TYPE_CHECKING:
+    from cli.devserver import DevServer
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "memos"
@@ -202,23 +205,42 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str,
 
 
 
+async def started_dev_server(db_file: Path | None, *, log_file: Path,
+                             extra_args: Sequence[str] = (), attempts: int = 3) -> DevServer:
+    """A dev server that answered, on a free port. The server picks its own HTTP, metrics
+    and membership ports at random, and any of them (or ours, between the check and its
+    bind) may be taken by the time it binds: a start that fails that way is retried on a
+    new address rather than failing every test that shares the stack."""
+    from cli.devserver import DevServer, DevServerExited
+
+    for attempt in range(1, attempts + 1):
+        server = DevServer(db_file=db_file, address=free_address(), log_file=log_file,
+                           extra_args=extra_args)
+        try:
+            await server.wait_ready()
+            return server
+        except DevServerExited:
+            server.stop()
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
 @asynccontextmanager
 async def running_stack(home: Path, *, prefix: str, persistent: bool = True,
                         extra_args: Sequence[str] = ()) -> AsyncIterator[Stack]:
     """A real dev server on a free port plus an in-process worker, stopped afterwards."""
-    from cli.devserver import DevServer
     from settings import Settings
     from store.db import make_engine
     from store.migrate import upgrade
     from worker import connect, run_worker
 
-    address = free_address()
     settings = Settings(home=home, task_queue=f"{prefix}-{uuid.uuid4().hex[:8]}")
-    server = DevServer(db_file=settings.temporal_db_file if persistent else None,
-                       address=address, log_file=home / "temporal.log", extra_args=extra_args)
+    server = await started_dev_server(settings.temporal_db_file if persistent else None,
+                                      log_file=home / "temporal.log", extra_args=extra_args)
+    address = server.address
     engine = make_engine(settings.db_url)
     try:
-        await server.wait_ready()
         client = await connect(address, settings=settings)
         upgrade(engine)
         stop = asyncio.Event()

@@ -135,3 +135,37 @@ async def ui_status(address: str) -> int:
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "the Temporal UI never answered"
                 await asyncio.sleep(0.2)
+
+
+async def test_a_dev_server_that_cannot_bind_says_why_and_the_stack_moves_on(
+        tmp_path: Path) -> None:
+    """A port taken between the check and the server's bind fails that start with the
+    server's own words, and the test stack retries on another address."""
+    import socket
+
+    from cli.devserver import DevServer, DevServerExited
+    from tests.integration.support import started_dev_server
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        log = tmp_path / "taken.log"
+        server = DevServer(db_file=None, address=f"127.0.0.1:{port}", log_file=log)
+        try:
+            try:
+                await server.wait_ready(30.0)
+            except DevServerExited as refused:
+                message = str(refused)
+            else:
+                raise AssertionError("a dev server started on a port already listening")
+        finally:
+            server.stop()
+    assert f"127.0.0.1:{port} already in use?): " in message
+    assert len(message) > len(f"127.0.0.1:{port} already in use?): ") + 40
+
+    good = await started_dev_server(None, log_file=tmp_path / "good.log")
+    try:
+        assert good.process.poll() is None
+    finally:
+        good.stop()
