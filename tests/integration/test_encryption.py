@@ -1,8 +1,9 @@
 """Case data never reaches Temporal in clear (issue 11): with a key in RECTRACK_HOME, the
 worker, the CLI and the API encrypt every payload; after the example memo is issued and
 answered on the dev server, the dev server's database holds none of its texts, names or
-e-mail addresses; the codec endpoint decodes for an office token only, with CORS for the
-Temporal UI's origin; a client with the wrong key fails with a clear message."""
+e-mail addresses, nor do its search attributes; the codec endpoint decodes for an office
+token only, with CORS for the Temporal UI's origin; a client with the wrong key fails with
+a clear message."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from tests.integration.support import (
     unique_id,
     write_memo,
 )
+from workflows.search_attributes import CLI_TYPES
+
+TEMPORALS_OWN = {"BuildIds", "TemporalChangeVersion"}  # the server's, set by the SDK
 
 
 def secrets_of(memo: Path, response: Path) -> list[str]:
@@ -50,6 +54,16 @@ async def test_the_dev_servers_database_holds_no_case_text(tmp_path: Path) -> No
         refused = await run_cli("show", memo_id, "--live", env=wrong)
         assert refused.returncode != 0
         assert "does not decrypt" in refused.stderr, refused.stderr
+
+        # Search attributes are stored and indexed in clear: they hold ids, states and
+        # dates only, never a text, a name or an address.
+        described = await stack.handle(memo_id).describe()
+        attributes = {pair.key.name: str(pair.value)
+                      for pair in described.typed_search_attributes
+                      if pair.key.name not in TEMPORALS_OWN}
+        assert set(attributes) == set(CLI_TYPES), attributes
+        assert [v for v in attributes.values()
+                if any(secret in v for secret in secrets_of(ICE_MEMO, ICE_RESPONSE))] == []
 
         history = await stack.handle(memo_id).fetch_history()
         started = history.events[0].workflow_execution_started_event_attributes

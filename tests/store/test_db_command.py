@@ -46,3 +46,19 @@ def test_db_upgrade_on_a_new_and_on_an_old_store(tmp_path: Path) -> None:
         "store without a version recognised as 0003: stamped", "applied 0004",
         "applied 0005", "store at 0005 (head)"], upgraded.stderr
     assert rectrack(old, "db", "current").stdout.strip() == "store 0005, head 0005"
+
+
+def test_db_upgrade_refuses_a_store_at_a_revision_it_does_not_know(tmp_path: Path) -> None:
+    """A store written by a newer rectrack (or edited by hand): refused, left as it was."""
+    import sqlite3
+
+    home = tmp_path / "newer"
+    assert rectrack(home, "db", "upgrade").returncode == 0
+    with sqlite3.connect(home / "rectrack.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    refused = rectrack(home, "db", "upgrade")
+    assert refused.returncode == 1, refused.stdout
+    assert "0099, which this rectrack does not know" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    with sqlite3.connect(home / "rectrack.db") as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0099",)
