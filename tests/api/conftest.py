@@ -9,14 +9,26 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.activities.conftest import pg_schema
 from tests.api.support import CBP_MEMO, ICE_MEMO, TOKEN_ROLES, Api, serving
 from tests.integration.support import Stack, running_stack
 
 
-@pytest.fixture(scope="session")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
-    async with running_stack(tmp_path_factory.mktemp("rectrack-api-home"), prefix="api") as s:
-        yield s
+@pytest.fixture(scope="session",
+                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def stack(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+    """The API suite runs once per store backend: a SQLite file, then a PostgreSQL schema
+    of its own (dropped afterwards). PostgreSQL unreachable is an error, never a skip."""
+    home = tmp_path_factory.mktemp(f"rectrack-api-{request.param}")
+    if request.param == "sqlite":
+        async with running_stack(home, prefix="api") as s:
+            yield s
+        return
+    with pg_schema("rectrack_api") as engine:
+        url = engine.url.render_as_string(hide_password=False)
+        async with running_stack(home, prefix="api-pg", database_url=url) as s:
+            yield s
 
 
 @pytest.fixture(scope="session")

@@ -148,7 +148,10 @@ class Stack:
 
     @property
     def env(self) -> dict[str, str]:
-        return cli_env(self.home, self.address, self.settings.task_queue)
+        env = cli_env(self.home, self.address, self.settings.task_queue)
+        if self.settings.database_url:  # a PostgreSQL store: the CLI must use it too
+            env["RECTRACK_DATABASE_URL"] = self.settings.database_url
+        return env
 
     async def cli(self, *args: str | Path) -> CliResult:
         if self.worker_task.done():  # surface a crashed worker instead of a hang
@@ -228,14 +231,17 @@ async def started_dev_server(db_file: Path | None, *, log_file: Path,
 
 @asynccontextmanager
 async def running_stack(home: Path, *, prefix: str, persistent: bool = True,
-                        extra_args: Sequence[str] = ()) -> AsyncIterator[Stack]:
-    """A real dev server on a free port plus an in-process worker, stopped afterwards."""
+                        extra_args: Sequence[str] = (),
+                        database_url: str | None = None) -> AsyncIterator[Stack]:
+    """A real dev server on a free port plus an in-process worker, stopped afterwards;
+    the store is a SQLite file under `home` unless `database_url` names another."""
     from settings import Settings
     from store.db import make_engine
     from store.migrate import upgrade
     from worker import connect, run_worker
 
-    settings = Settings(home=home, task_queue=f"{prefix}-{uuid.uuid4().hex[:8]}")
+    settings = Settings(home=home, task_queue=f"{prefix}-{uuid.uuid4().hex[:8]}",
+                        database_url=database_url)
     server = await started_dev_server(settings.temporal_db_file if persistent else None,
                                       log_file=home / "temporal.log", extra_args=extra_args)
     address = server.address
