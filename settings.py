@@ -7,9 +7,9 @@ The Temporal connection itself is configured through temporalio.envconfig
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,6 +24,34 @@ class Settings(BaseSettings):
     # How long a worker's SQLite write waits on a lock before its activity fails and retries.
     sqlite_busy_timeout_seconds: float = Field(default=15.0, gt=0)
     api_port: int = Field(default=8000, ge=0, le=65535)  # `rectrack dev` serves the API here
+    # Observability (app.logs, app.telemetry, api.metrics; docs/operations.md). Unset, the
+    # logs are text and nothing is traced or served. RECTRACK_LOG_LEVEL defaults to INFO for
+    # `worker`, `api` and `dev`, WARNING for the other commands.
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] | None = None
+    # OTLP/HTTP collector (spans are POSTed to <endpoint>/v1/traces); no tracing if unset.
+    otel_endpoint: str | None = Field(default=None, validation_alias=AliasChoices(
+        "RECTRACK_OTEL_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"))
+    otel_service_name: str = Field(default="rectrack", validation_alias=AliasChoices(
+        "RECTRACK_OTEL_SERVICE_NAME", "OTEL_SERVICE_NAME"))
+    # Prometheus at http://metrics_host:PORT/metrics: the worker's Temporal runtime metrics
+    # on metrics_port, the API's request metrics on api_metrics_port; each off if unset.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    api_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+
+    @field_validator("log_format", "log_level", "otel_endpoint", mode="before")
+    @classmethod
+    def _observability_text(cls, value: object, info: ValidationInfo) -> object:
+        """Any case (`JSON`, `info`); an empty variable is unset."""
+        if not isinstance(value, str):
+            return value
+        if not value.strip() and info.field_name != "log_format":
+            return None
+        if info.field_name == "log_level":
+            return value.strip().upper()
+        return value.strip().lower() if info.field_name == "log_format" else value.strip()
+
     # Where the dashboard links a workflow: the Temporal UI and the namespace it shows.
     temporal_ui_url: str = "http://localhost:8233"
     temporal_namespace: str = Field(default="default", validation_alias=AliasChoices(
@@ -35,6 +63,17 @@ class Settings(BaseSettings):
     # Per-recipient webhook signing secrets (activities.webhook_signing): `URL whsec_...`
     # lines; default home/webhook-secrets when it exists.
     webhook_secrets_file: Path | None = None
+    # SMTP e-mail notices (activities.email_notices, docs/email.md): off while smtp_host is
+    # unset. A contact with an e-mail address and no webhook then gets its notices by mail.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True  # upgrade with STARTTLS, verifying the server's certificate
+    smtp_ca_file: Path | None = None  # PEM CA bundle for a private CA; default: system CAs
+    smtp_user: str | None = None  # AUTH only when set
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_password_file: Path | None = None  # its first line; wins over smtp_password
+    smtp_from: str = "rectrack@localhost"
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @property
     def db_url(self) -> str:
@@ -48,7 +87,10 @@ class Settings(BaseSettings):
 
 
 def temporal_connect_config() -> dict[str, Any]:
-    """Client.connect keyword arguments from TEMPORAL_* variables (default localhost:7233)."""
+    """Client.connect keyword arguments from the temporalio.envconfig profile: the TOML file
+    (TEMPORAL_CONFIG_FILE, profile TEMPORAL_PROFILE) overridden by TEMPORAL_* variables
+    (TEMPORAL_ADDRESS, TEMPORAL_TLS_*, TEMPORAL_API_KEY...; docs/operations.md); default
+    plaintext localhost:7233. Reads files: call it off the event loop (app.temporal)."""
     from temporalio.envconfig import ClientConfigProfile
 
     profile = ClientConfigProfile.load()

@@ -8,11 +8,13 @@ import logging
 import httpx
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
 from activities.activities import RectrackActivities
+from app import temporal
 from app.encryption import data_converter
-from settings import Settings, temporal_connect_config
+from settings import Settings
 from store.db import make_engine
 from store.migrate import upgrade
 from workflows.memo import MemoWorkflow
@@ -21,15 +23,15 @@ from workflows.recommendation import RecommendationWorkflow
 WORKFLOWS = [MemoWorkflow, RecommendationWorkflow]
 
 
-async def connect(target_host: str | None = None, *,
-                  settings: Settings | None = None) -> Client:
-    """A client from TEMPORAL_* settings unless given a host, with the pydantic converter,
-    encrypting payloads when `settings` configure keys (app.encryption)."""
-    config = temporal_connect_config()
-    if target_host:
-        config["target_host"] = target_host
+async def connect(target_host: str | None = None, *, settings: Settings | None = None,
+                  runtime: Runtime | None = None) -> Client:
+    """A client from TEMPORAL_* settings (or profile) unless given a host, with the
+    pydantic converter, encrypting payloads when `settings` configure keys
+    (app.encryption), traced when they configure tracing, and `runtime` (the metrics
+    runtime, app.telemetry.worker_runtime) when given: see app.temporal.connect."""
     converter = data_converter(settings) if settings is not None else pydantic_data_converter
-    return await Client.connect(**config, data_converter=converter)
+    return await temporal.connect(settings or Settings(), data_converter=converter,
+                                  target_host=target_host, runtime=runtime)
 
 
 def build_worker(client: Client, activities: RectrackActivities, *, task_queue: str) -> Worker:

@@ -3,8 +3,9 @@
 - `record_event`: append an audit event and project the memo or recommendation state into
   the status rows (one transaction, idempotent on retry). A recommendation event that
   arrives before its memo's first event fails retryably and writes nothing.
-- `post_notice`, `record_delivery` (activities/notices.py): one delivery attempt, then
-  its row in the delivery log; the workflow drives the retries.
+- `post_notice`, `record_delivery` (activities/notices.py): one delivery attempt (webhook,
+  e-mail by SMTP or log line), then its row in the delivery log; the workflow drives the
+  retries.
 - `send_notification`: the delivery path of workflows started before `notice-once-v1`,
   kept so they finish; it retries inside Temporal and checks the log before each POST.
 - `plan_deadline`, `plan_clocks`: resolve ladder dates into UTC instants in the office
@@ -29,6 +30,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.deadlines import deadline_plan, plan_clocks
+from activities.email_notices import smtp_config
 from activities.models import (
     ClockPlan,
     ClocksPlanRequest,
@@ -57,6 +59,7 @@ class RectrackActivities(NoticeDelivery):
         self._settings = settings
         # Read once, at start: a malformed file stops the worker with a clear error.
         self._webhook_secrets = webhook_secrets(settings)
+        self._smtp = smtp_config(settings)  # likewise a bad SMTP setting, password file, CA
 
     # -- record_event ----------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ class NoticeRequest(BaseModel):
 
 class DeliveryResult(BaseModel):
     idempotency_key: str
-    channel: str  # "webhook" or "log"
+    channel: str  # "webhook", "email" or "log"
     status_code: int | None = None
     duplicate: bool = False  # an earlier attempt had already delivered it
 
@@ -91,7 +91,7 @@ class AttemptOutcome(BaseModel):
 
     # As in store.tables.Outcome; "unknown": the attempt never reported back (worker lost).
     outcome: Literal["delivered", "failed", "rejected", "unknown"]
-    channel: str  # "webhook" or "log"
+    channel: str  # "webhook", "email" or "log"
     target: str | None = None
     status_code: int | None = None
     error: str | None = None

@@ -8,6 +8,9 @@ activity completes. `record_delivery` then writes that attempt to the delivery l
 own retried step, idempotent on `<idempotency_key>#<attempt>`. A locked or unreachable
 store can only delay the log, never cause a second POST. Only a worker lost between the
 POST and the activity's completion can resend, with the same `Idempotency-Key`.
+
+The channel: a contact's webhook; else its e-mail address, once SMTP is configured
+(`activities.email_notices`, the key as `Message-ID`); else the worker's log.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio import activity
 
+from activities.email_notices import SmtpConfig, send_email_notice
 from activities.models import (
     AttemptOutcome,
     DeliveryAttemptRecord,
@@ -49,18 +53,25 @@ class NoticeDelivery:
     _http: httpx.AsyncClient
     _settings: Settings
     _webhook_secrets: dict[str, str]  # webhook URL -> its whsec_ secret
+    _smtp: SmtpConfig | None  # None: no e-mail notices
 
     @activity.defn(name="post_notice")
     async def post_notice(self, attempt: NoticeAttempt) -> AttemptOutcome:
         return await self._attempt(attempt.request, attempt.attempt)
 
     async def _attempt(self, request: NoticeRequest, attempt: int) -> AttemptOutcome:
-        """One POST (or log line) and what it came to; raises nothing for a failure."""
+        """One POST, e-mail or log line and what it came to; raises nothing for a failure."""
         contact = request.contact
-        if contact is None or contact.webhook is None:
+        channel, target = notice_route(contact, email_on=self._smtp is not None)
+        if contact is None or target is None:
             notice_logger.info(notice_line(request))
             return AttemptOutcome(outcome="delivered", channel=Channel.LOG)
-        url = contact.webhook
+        if channel is Channel.EMAIL and self._smtp is not None:
+            return await send_email_notice(self._smtp, request, contact.name, target, attempt)
+        return await self._post_webhook(request, contact, target, attempt)
+
+    async def _post_webhook(self, request: NoticeRequest, contact: Contact, url: str,
+                            attempt: int) -> AttemptOutcome:
         # The exact bytes sent are the bytes signed (Standard Webhooks, webhook_signing).
         body = json.dumps(webhook_body(request, contact), separators=(",", ":")).encode()
         headers = {"Idempotency-Key": request.idempotency_key,
@@ -89,6 +100,9 @@ class NoticeDelivery:
     @activity.defn(name="record_delivery")
     async def record_delivery(self, record: DeliveryAttemptRecord) -> RecordResult:
         request, outcome = record.request, record.outcome
+        if outcome.outcome == "unknown":  # the workflow could only guess the channel
+            channel, target = notice_route(request.contact, email_on=self._smtp is not None)
+            outcome = outcome.model_copy(update={"channel": channel, "target": target})
         attempt_key = f"{request.idempotency_key}#{record.attempt}"
         delivery_in = DeliveryCreate(
             idempotency_key=request.idempotency_key, memo_id=request.memo_id,
@@ -102,6 +116,16 @@ class NoticeDelivery:
     def _record_attempt(self, delivery_in: DeliveryCreate) -> bool:
         with Session(self._engine) as session:
             return record_attempt(session, delivery_in=delivery_in)[1]
+
+
+def notice_route(contact: Contact | None, *, email_on: bool) -> tuple[Channel, str | None]:
+    """The channel a notice to `contact` goes by and its target: the contact's webhook;
+    else its e-mail address when SMTP is configured (`email_on`); else the log (None)."""
+    if contact is not None and contact.webhook is not None:
+        return Channel.WEBHOOK, contact.webhook
+    if contact is not None and contact.email and email_on:
+        return Channel.EMAIL, contact.email
+    return Channel.LOG, None
 
 
 def notice_line(request: NoticeRequest) -> str:

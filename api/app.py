@@ -15,8 +15,10 @@ from temporalio.client import Client
 
 from api import codec, dashboard, health, memo_actions, memos, recommendation_actions, reports
 from api.limits import BodyLimit
+from api.metrics import ApiMetrics, Observe, serve_metrics
 from api.problems import Problem, install_problem_handlers
 from app.context import Context
+from app.telemetry import tracer
 from settings import Settings
 from store.db import make_engine
 from store.migrate import upgrade
@@ -56,15 +58,22 @@ TAGS = [
 
 def create_app(settings: Settings, *, temporal_client: Client | None = None) -> FastAPI:
     """The API over `settings`' store and Temporal (`temporal_client`, else one connected
-    from TEMPORAL_* settings on first use)."""
+    from TEMPORAL_* settings on first use); its metrics served on RECTRACK_API_METRICS_PORT
+    and its requests traced when tracing is on (api.metrics)."""
     engine = make_engine(settings.db_url)
     upgrade(engine)  # the newest schema (a no-op at head; store.migrate)
+    metrics = ApiMetrics() if settings.api_metrics_port is not None else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        exposition = None
+        if metrics is not None and settings.api_metrics_port is not None:
+            exposition = serve_metrics(metrics, settings.metrics_host, settings.api_metrics_port)
         try:
             yield
         finally:
+            if exposition is not None:
+                await exposition.stop()
             engine.dispose()
 
     app = FastAPI(title="rectrack API", version="1.0", description=DESCRIPTION,
@@ -72,6 +81,7 @@ def create_app(settings: Settings, *, temporal_client: Client | None = None) -> 
     app.state.rectrack = Context(settings, engine, temporal_client)
     install_problem_handlers(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(Observe, metrics=metrics, tracer=tracer(settings))  # outermost
     for module in (memos, memo_actions, recommendation_actions, reports):
         app.include_router(module.router)
     app.include_router(dashboard.router)  # the HTML pages, left out of OpenAPI

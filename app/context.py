@@ -17,24 +17,28 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 from temporalio.client import Client
 from temporalio.converter import DataConverter
+from temporalio.runtime import Runtime
 
 from app.encryption import data_converter
 from app.errors import Unavailable
-from settings import Settings, temporal_connect_config
+from app.temporal import connect
+from settings import Settings
 
 Result = TypeVar("Result")
 
 
 class Context:
     """Settings, the store's engine and the Temporal client (injected, or connected on
-    first use from the TEMPORAL_* settings)."""
+    first use through app.temporal.connect: the TEMPORAL_* settings or profile, with
+    `runtime` when given: a worker's metrics runtime, app.telemetry)."""
 
     def __init__(self, settings: Settings, engine: Engine, client: Client | None = None,
-                 *, unreachable_hint: str = "") -> None:
+                 *, unreachable_hint: str = "", runtime: Runtime | None = None) -> None:
         self.settings = settings
         self.engine = engine
         self._client = client
         self._hint = unreachable_hint  # what to add when Temporal cannot be reached
+        self._runtime = runtime
         self._connecting = asyncio.Lock()
 
     @functools.cached_property
@@ -67,13 +71,12 @@ class Context:
             return self._client
         async with self._connecting:
             if self._client is None:
-                config = temporal_connect_config()
                 try:
-                    self._client = await Client.connect(
-                        **config, data_converter=self.data_converter)
-                except RuntimeError as error:
-                    raise Unavailable(f"cannot reach Temporal at {config['target_host']}: "
-                                      f"{error}{self._hint}") from None
+                    self._client = await connect(self.settings,
+                                                 data_converter=self.data_converter,
+                                                 runtime=self._runtime)
+                except RuntimeError as error:  # app.temporal.ConnectError
+                    raise Unavailable(f"{error}{self._hint}") from None
         return self._client
 
 

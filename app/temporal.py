@@ -2,7 +2,9 @@
 workflow, and sending an update again when it raced a continue-as-new.
 
 Only the service layer (app/) talks to the workflows; it turns their errors into
-app.errors (see app.calls).
+app.errors (see app.calls). Every process connects through `connect`: one path for the
+worker, the CLI and the API, so TLS, API keys and profiles (temporalio.envconfig), the
+payload codec (app.encryption) and tracing and metrics (app.telemetry) apply everywhere.
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ from typing import Any, TypeVar
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import WorkflowIDReusePolicy
+from temporalio.converter import DataConverter
+from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode
 
+from app.telemetry import client_interceptors
 from domain.deadlines import due_date
 from domain.memo import MemoSpec, MemoState, RecommendationState
 from domain.provenance import BacklogImport
+from settings import Settings, temporal_connect_config
 from workflows import search_attributes as sa
 from workflows.inputs import MemoStart, memo_workflow_id, recommendation_workflow_id
 from workflows.memo import MemoWorkflow
@@ -26,6 +32,34 @@ from workflows.recommendation import RecommendationWorkflow
 
 Result = TypeVar("Result")
 UPDATE_ATTEMPTS = 8  # 6 s of backoff in all
+
+
+class ConnectError(RuntimeError):
+    """Temporal cannot be reached, or its connection settings cannot be read; the message
+    names the address."""
+
+
+async def connect(settings: Settings, *, data_converter: DataConverter,
+                  target_host: str | None = None, runtime: Runtime | None = None) -> Client:
+    """A client from the temporalio.envconfig profile (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+    TEMPORAL_TLS_*, TEMPORAL_API_KEY, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE; `target_host`
+    overrides the address), with `data_converter`, the tracing interceptor when tracing is
+    on, and `runtime` (the worker's metrics runtime, app.telemetry) when given."""
+    try:
+        # The profile and its certificate files are read from disk: off the event loop.
+        config = await asyncio.to_thread(temporal_connect_config)
+    except (RuntimeError, OSError, ValueError) as error:
+        raise ConnectError(f"cannot read the Temporal connection settings: {error}") \
+            from None
+    if target_host:
+        config["target_host"] = target_host
+    try:
+        return await Client.connect(**config, data_converter=data_converter,
+                                    interceptors=client_interceptors(settings),
+                                    runtime=runtime)
+    except RuntimeError as error:
+        raise ConnectError(f"cannot reach Temporal at {config['target_host']}: "
+                           f"{error}") from None
 
 
 def resolve_due_date(spec: MemoSpec) -> MemoSpec:

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 
 from app import memos, reads
 from app.context import Context
 from app.errors import Conflict, Unavailable
+from app.logs import TEXT_FORMAT
 from cli import render
 from cli.errors import BadInput, CliError
 from cli.files import load_memo, load_response
@@ -165,11 +167,28 @@ def _stop_on_signals() -> asyncio.Event:
     return stop
 
 
+def _metrics_runtime(settings: Settings) -> Runtime | None:
+    """The worker's Prometheus metrics runtime (RECTRACK_METRICS_PORT), or None; a port
+    that cannot be bound is one line, exit 1."""
+    from app.telemetry import MetricsPortError, metrics_address, worker_runtime
+
+    try:
+        runtime = worker_runtime(settings)
+    except MetricsPortError as error:
+        raise CliError(f"{error}; set RECTRACK_METRICS_PORT") from None
+    if runtime is not None:
+        logging.getLogger("rectrack").info("Temporal worker metrics at http://%s/metrics",
+                                           metrics_address(settings))
+    return runtime
+
+
 async def cmd_worker(args: argparse.Namespace, ctx: Context) -> int:
     from worker import run_worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    client = await ctx.client()
+    logging.basicConfig(level=logging.INFO, format=TEXT_FORMAT)  # unless app.logs did
+    worker_ctx = Context(ctx.settings, ctx.engine, unreachable_hint=HINT,
+                         runtime=_metrics_runtime(ctx.settings))
+    client = await worker_ctx.client()
     await run_worker(ctx.settings, client, _stop_on_signals())
     return 0
 
@@ -194,7 +213,7 @@ async def cmd_dev(args: argparse.Namespace, ctx: Context) -> int:
     from cli.devserver import DevServer, ui_address
     from worker import connect, run_worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=TEXT_FORMAT)  # unless app.logs did
     settings = ctx.settings
     for path in args.issue_example:
         load_memo(path)
@@ -206,7 +225,8 @@ async def cmd_dev(args: argparse.Namespace, ctx: Context) -> int:
     with DevServer(db_file=settings.temporal_db_file, address=address,
                    log_file=settings.home / "temporal.log") as server:
         await server.wait_ready()
-        client = await connect(address, settings=settings)
+        client = await connect(address, settings=settings,
+                               runtime=_metrics_runtime(settings))
         worker = asyncio.create_task(run_worker(settings, client, stop))
         print(f"Temporal dev server at {address} (state in {settings.temporal_db_file})")
         print(f"Temporal UI at {ui_address(address)}/namespaces/"

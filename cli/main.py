@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from app.telemetry import observed_process
 from cli import handlers
 from cli.api_commands import add_api_parser
 from cli.audit_commands import add_audit_parser
@@ -225,7 +226,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` (default: the command line), run the command, return its exit code."""
     try:
         args = build_parser().parse_args(argv)
-        return asyncio.run(handlers.dispatch(args))
+        with observed_process(args.command):  # logs set up, spans flushed (app.telemetry)
+            return asyncio.run(handlers.dispatch(args))
     except CliError as error:
         print(f"rectrack: {error}", file=sys.stderr)
         return error.exit_code

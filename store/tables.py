@@ -46,6 +46,7 @@ def utcnow() -> datetime:
 
 class Channel(StrEnum):
     WEBHOOK = "webhook"
+    EMAIL = "email"  # SMTP (activities.email_notices); target: the e-mail address
     LOG = "log"
 
 

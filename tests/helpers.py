@@ -5,6 +5,10 @@ end-to-end follow-up tests (through the API and through the CLI) record."""
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +51,16 @@ def ice_followup_response(partial_rationale: str, non_concur_rationale: str) -> 
             {"number": 3, "decision": "non_concur", "rationale": non_concur_rationale},
         ],
     }
+
+
+@contextmanager
+def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTPServer]:
+    """A real HTTP server on 127.0.0.1:<free port> in a thread, shut down afterwards."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

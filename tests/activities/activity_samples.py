@@ -1,18 +1,26 @@
-"""Helpers for the store and activity tests: a webhook receiver, sample memos and events."""
+"""Helpers for the store and activity tests: a webhook receiver, a private CA for TLS
+servers, sample memos and events."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import ipaddress
 import json
+import ssl
 import threading
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from temporalio.testing import ActivityEnvironment
 
 from activities.models import EventRecord
@@ -118,6 +126,59 @@ def activity_env(attempt: int = 1) -> ActivityEnvironment:
     env = ActivityEnvironment()
     env.info = dataclasses.replace(env.info, attempt=attempt)
     return env
+
+
+# -- a private CA for TLS servers on 127.0.0.1 ---------------------------------------------
+
+
+def _certificate(subject: str, key: ec.EllipticCurvePrivateKey,
+                 issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None
+                 ) -> x509.Certificate:
+    """A CA certificate (no issuer: self-signed), or a server's for 127.0.0.1 and localhost."""
+    now = datetime.now(UTC)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    signer = issuer[1] if issuer else key
+    builder = (x509.CertificateBuilder().subject_name(name)
+               .issuer_name(issuer[0].subject if issuer else name).public_key(key.public_key())
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now - timedelta(minutes=5))
+               .not_valid_after(now + timedelta(days=1))
+               .add_extension(x509.BasicConstraints(ca=issuer is None, path_length=None),
+                              critical=True)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                              critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                   signer.public_key()), critical=False))
+    if issuer is None:
+        builder = builder.add_extension(x509.KeyUsage(
+            digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
+            key_encipherment=False, data_encipherment=False, key_agreement=False,
+            encipher_only=False, decipher_only=False), critical=True)
+    else:
+        builder = builder.add_extension(x509.SubjectAlternativeName([
+            x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+            critical=False).add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+    return builder.sign(signer, hashes.SHA256())
+
+
+def server_tls(directory: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server's TLS context (a certificate from a fresh private CA, written to
+    `directory`) and the CA's file, which clients must be told to trust (e.g.
+    RECTRACK_SMTP_CA_FILE)."""
+    ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(
+        ec.SECP256R1())
+    ca = _certificate("Rectrack test CA", ca_key, None)
+    cert = _certificate("127.0.0.1", server_key, (ca, ca_key))
+    pem = serialization.Encoding.PEM
+    ca_file, cert_file, key_file = (directory / n for n in ("ca.pem", "server.pem", "server.key"))
+    ca_file.write_bytes(ca.public_bytes(pem))
+    cert_file.write_bytes(cert.public_bytes(pem))
+    key_file.write_bytes(server_key.private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return context, ca_file
 
 
 

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ import pytest
 from sqlmodel import Session, select
 
 from store.tables import Delivery
+from tests.helpers import http_server
 from tests.integration.support import Stack, eventually, write_memo
 
 STORE_AWAY_SECONDS = 4.0
@@ -76,14 +77,10 @@ def receiver(stack: Stack) -> Iterator[tuple[Receiver, str]]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield receiver, f"http://127.0.0.1:{server.server_address[1]}/notices"
+        with http_server(Handler) as server:
+            yield receiver, f"http://127.0.0.1:{server.server_address[1]}/notices"
     finally:
-        server.shutdown()
-        server.server_close()
         receiver.store_back.wait(STORE_AWAY_SECONDS + 5)
 
 
