@@ -16,6 +16,7 @@ from app.telemetry import observed_process
 from cli import handlers
 from cli.api_commands import add_api_parser
 from cli.audit_commands import add_audit_parser
+from cli.cluster_commands import add_temporal_parser
 from cli.db_commands import add_db_parser
 from cli.doctor import add_doctor_parser
 from cli.errors import BadInput, CliError
@@ -117,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(sub)
     add_audit_parser(sub)
     add_db_parser(sub)
+    add_temporal_parser(sub)
     return parser
 
 

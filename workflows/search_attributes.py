@@ -1,8 +1,9 @@
 """Typed search attributes, so `temporal workflow list --query` finds memos by state.
 
 They must be registered on every server the workflows run on: `rectrack dev` passes
-them to the dev server, tests register them on the time-skipping server, and the
-production compose file creates them once.
+them to the dev server, tests register them on the time-skipping server, and in
+production `rectrack temporal setup` (cli/cluster_commands.py) registers them from
+`CLI_TYPES`, the one list.
 """
 
 from __future__ import annotations
