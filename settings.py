@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_CACHED_WORKFLOWS = 1000  # the SDK's default
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RECTRACK_", extra="ignore")
@@ -24,6 +26,9 @@ class Settings(BaseSettings):
     # How long a worker's SQLite write waits on a lock before its activity fails and retries.
     sqlite_busy_timeout_seconds: float = Field(default=15.0, gt=0)
     api_port: int = Field(default=8000, ge=0, le=65535)  # `rectrack dev` serves the API here
+    # Workflows a worker keeps in memory between tasks (README "Scale": the memory budget).
+    # A memo is 1 + one per recommendation workflows; one evicted is replayed from history.
+    worker_cached_workflows: int = Field(default=DEFAULT_CACHED_WORKFLOWS, ge=0)
     # Observability (app.logs, app.telemetry, api.metrics; docs/operations.md). Unset, the
     # logs are text and nothing is traced or served. RECTRACK_LOG_LEVEL defaults to INFO for
     # `worker`, `api` and `dev`, WARNING for the other commands.

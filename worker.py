@@ -10,11 +10,12 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.activities import RectrackActivities
 from app import temporal
 from app.encryption import data_converter
-from settings import Settings
+from settings import DEFAULT_CACHED_WORKFLOWS, Settings
 from store.db import make_engine
 from store.migrate import upgrade
 from workflows.memo import MemoWorkflow
@@ -34,11 +35,26 @@ async def connect(target_host: str | None = None, *, settings: Settings | None =
                                   target_host=target_host, runtime=runtime)
 
 
-def build_worker(client: Client, activities: RectrackActivities, *, task_queue: str) -> Worker:
+# Pure modules the sandbox may share between workflow instances instead of re-importing
+# them for each one (pydantic and the standard library are passed through already): the
+# domain imports no other project package (tests/unit/test_architecture.py) and holds no
+# mutable module state, so sharing it is as deterministic as re-importing it.
+PASSTHROUGH_MODULES = ("domain",)
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES))
+
+
+def build_worker(client: Client, activities: RectrackActivities, *, task_queue: str,
+                 max_cached_workflows: int = DEFAULT_CACHED_WORKFLOWS) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
+        workflow_runner=workflow_runner(),
+        max_cached_workflows=max_cached_workflows,
         activities=[activities.record_event, activities.post_notice,
                     activities.record_delivery, activities.plan_deadline,
                     activities.plan_clocks,
@@ -56,7 +72,8 @@ async def run_worker(settings: Settings, client: Client, stop: asyncio.Event) ->
     logging.getLogger(__name__).info("store schema: %s", done.describe().replace("\n", "; "))
     async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as http:
         activities = RectrackActivities(engine=engine, http=http, settings=settings)
-        async with build_worker(client, activities, task_queue=settings.task_queue):
+        async with build_worker(client, activities, task_queue=settings.task_queue,
+                                max_cached_workflows=settings.worker_cached_workflows):
             logging.getLogger("rectrack").info("worker polling task queue %r",
                                                settings.task_queue)
             await stop.wait()
