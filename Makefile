@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLES := examples/memos/crcl-2022-ice-frd.yaml examples/memos/oig-2024-cbp-hold.yaml
 
-.PHONY: venv test test-faults lint run clean
+.PHONY: venv test test-faults bench bench-quick lint run clean
 
 venv: $(STAMP)
 
@@ -20,13 +20,23 @@ $(STAMP): pyproject.toml
 test: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=20
 
 # The full fault suite (issue 7): worker and server kills, receiver and store outages
 # against real processes, ~7 minutes; writes docs/reliability.md. `make test` runs its
 # short version.
 test-faults: venv
 	RECTRACK_FAULTS=full $(BIN)/python -m pytest tests/faults -q
+
+# The benchmark (issue 12): its own dev server and worker, rectrack against raw Temporal,
+# one table; writes bench/results/<date>.json|md|png (bench/README.md). About 15 minutes;
+# the quick one about a minute (`make test` runs it as a smoke test). Pass a lever as a
+# RECTRACK_* variable, e.g. `RECTRACK_WORKER_CACHED_WORKFLOWS=500 make bench`.
+bench: venv
+	$(BIN)/python -m bench
+
+bench-quick: venv
+	$(BIN)/python -m bench --quick
 
 lint: venv
 	$(BIN)/ruff check .

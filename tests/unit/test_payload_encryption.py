@@ -64,7 +64,7 @@ async def test_payloads_written_before_encryption_pass_through() -> None:
     (f"k1:{base64.b64encode(b'short').decode()}", "key 'k1' has 5 bytes, AES-256 needs 32"),
     (f"{new_key_line('a')},{new_key_line('a')}", "key id 'a' is listed twice"),
     (" , ", "no key listed"),
-])
+], ids=["no-key", "not-base64", "short", "listed-twice", "empty"])  # keys are random
 def test_a_malformed_key_list_is_a_clear_start_up_error(keys: str, problem: str) -> None:
     with pytest.raises(EncryptionConfigError, match=problem):
         data_converter(Settings(encryption_keys=keys))
