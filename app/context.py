@@ -2,6 +2,10 @@
 
 An entry point builds one `Context` per process (the CLI) or per app (the API) and
 passes it down; the service layer never builds engines or clients of its own.
+
+Temporal is imported only when the client or the payload converter is first asked for,
+so a command that only reads the store (`rectrack show`, `rectrack list`) starts without
+loading temporalio and the workflow definitions.
 """
 
 from __future__ import annotations
@@ -10,19 +14,19 @@ import asyncio
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
-from temporalio.client import Client
-from temporalio.converter import DataConverter
-from temporalio.runtime import Runtime
 
-from app.encryption import data_converter
 from app.errors import Unavailable
-from app.temporal import connect
 from settings import Settings
+
+if TYPE_CHECKING:
+    from temporalio.client import Client
+    from temporalio.converter import DataConverter
+    from temporalio.runtime import Runtime
 
 Result = TypeVar("Result")
 
@@ -45,6 +49,8 @@ class Context:
     def data_converter(self) -> DataConverter:
         """The payload converter, encrypting with the configured keys (app.encryption):
         the keys are read once per Context, not on every client or codec request."""
+        from app.encryption import data_converter
+
         return data_converter(self.settings)
 
     @contextmanager
@@ -71,6 +77,8 @@ class Context:
             return self._client
         async with self._connecting:
             if self._client is None:
+                from app.temporal import connect
+
                 try:
                     self._client = await connect(self.settings,
                                                  data_converter=self.data_converter,

@@ -1,7 +1,9 @@
 """Reads: one memo (from the store, or live from its workflow), the memo list, the
 audit log, and `memo_of`, the lookup every action starts with.
 
-Store reads run in a worker thread (app.context.Context.read); none runs DDL.
+Store reads run in a worker thread (app.context.Context.read); none runs DDL. Only
+`live` asks Temporal, and only it imports the Temporal side (app.temporal, app.calls):
+the store reads start without temporalio (`rectrack show`, `rectrack list`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from app import temporal
-from app.calls import guarded
 from app.context import Context
 from app.errors import NotFound, Unavailable
 from domain.memo import MemoState
@@ -97,6 +97,9 @@ async def show(ctx: Context, memo_id: str) -> StoredMemoView:
 
 async def live(ctx: Context, memo_id: str) -> MemoState:
     """The memo's state asked of its workflow (known to the store first)."""
+    from app import temporal
+    from app.calls import guarded
+
     await memo_of(ctx, memo_id)
     client = await ctx.client()
     return await guarded(memo_id, temporal.live_state(client, memo_id),

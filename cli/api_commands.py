@@ -8,12 +8,12 @@ import logging
 import signal
 from typing import TYPE_CHECKING, Any
 
-from temporalio.client import Client
-
 from cli.errors import BadInput, CliError
 from settings import Settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported by the handlers: building the parser stays cheap
+    from temporalio.client import Client
+
     from api.serve import RunningApi
 
 

@@ -14,32 +14,31 @@ registered with another type cannot be fixed by registering again (Temporal neve
 changes an attribute's type), so it is an error naming both types (exit 1), and nothing
 is registered. While Temporal comes up, the command says what it waits for, for at most
 `--wait` seconds.
+
+Temporal's modules (and the workflows' CLI_TYPES, which import them) are imported by the
+functions that use them: cli.main builds every subcommand's parser, and `rectrack show`
+or `list` should not load temporalio for this one.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from google.protobuf.duration_pb2 import Duration
 from sqlalchemy.exc import SQLAlchemyError
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import (
-    AddSearchAttributesRequest,
-    ListSearchAttributesRequest,
-)
-from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, RegisterNamespaceRequest
-from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from cli.errors import CliError
 from settings import Settings, temporal_connect_config
-from workflows.search_attributes import CLI_TYPES
+
+if TYPE_CHECKING:
+    from temporalio.api.enums.v1 import IndexedValueType
+    from temporalio.client import Client
 
 T = TypeVar("T")
 RETRY_PAUSE_SECONDS = 2.0
@@ -48,16 +47,22 @@ CALL_TIMEOUT = timedelta(seconds=10)
 # (10 s by default): how long to wait for that, after Temporal answered.
 NAMESPACE_WAIT_SECONDS = 60.0
 DAY_SECONDS = 24 * 3600
-# The `temporal` CLI's spelling of each type (as in CLI_TYPES) -> the API's enum value.
-INDEXED_TYPES: dict[str, IndexedValueType.ValueType] = {
-    "Text": IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
-    "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-    "Int": IndexedValueType.INDEXED_VALUE_TYPE_INT,
-    "Double": IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
-    "Bool": IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-    "Datetime": IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-    "KeywordList": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-}
+
+
+@functools.cache
+def indexed_types() -> dict[str, IndexedValueType.ValueType]:
+    """The `temporal` CLI's spelling of each type (as in CLI_TYPES) -> the API's enum value."""
+    from temporalio.api.enums.v1 import IndexedValueType
+
+    return {
+        "Text": IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+        "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        "Int": IndexedValueType.INDEXED_VALUE_TYPE_INT,
+        "Double": IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+        "Bool": IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+        "Datetime": IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+        "KeywordList": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+    }
 
 
 def _days(text: str) -> int:
@@ -117,15 +122,20 @@ async def cmd_temporal(args: argparse.Namespace, settings: Settings) -> int:
 
 def wanted_attributes() -> dict[str, IndexedValueType.ValueType]:
     """CLI_TYPES as the operator service spells the types."""
-    unknown = {name: kind for name, kind in CLI_TYPES.items() if kind not in INDEXED_TYPES}
+    from workflows.search_attributes import CLI_TYPES
+
+    known = indexed_types()
+    unknown = {name: kind for name, kind in CLI_TYPES.items() if kind not in known}
     if unknown:
         raise CliError(f"workflows.search_attributes.CLI_TYPES: unknown type(s) {unknown}; "
-                       f"known: {', '.join(INDEXED_TYPES)}")
-    return {name: INDEXED_TYPES[kind] for name, kind in CLI_TYPES.items()}
+                       f"known: {', '.join(known)}")
+    return {name: known[kind] for name, kind in CLI_TYPES.items()}
 
 
 def type_name(value: IndexedValueType.ValueType) -> str:
-    for name, known in INDEXED_TYPES.items():
+    from temporalio.api.enums.v1 import IndexedValueType
+
+    for name, known in indexed_types().items():
         if known == value:
             return name
     return IndexedValueType.Name(value).removeprefix("INDEXED_VALUE_TYPE_").title()
@@ -143,6 +153,9 @@ def _reason(error: BaseException) -> str:
 
 async def connect_when_up(config: dict[str, Any], deadline: float) -> Client:
     """A client once Temporal answers its health check; CliError at the deadline."""
+    from temporalio.client import Client
+    from temporalio.service import RPCError
+
     address = config.get("target_host", "?")
     attempt = 0
     while True:
@@ -167,6 +180,13 @@ async def connect_when_up(config: dict[str, Any], deadline: float) -> Client:
 
 async def ensure_namespace(client: Client, namespace: str, retention_days: int) -> str:
     """Create `namespace` unless it exists; returns what was done, to print."""
+    from google.protobuf.duration_pb2 import Duration
+    from temporalio.api.workflowservice.v1 import (
+        DescribeNamespaceRequest,
+        RegisterNamespaceRequest,
+    )
+    from temporalio.service import RPCError, RPCStatusCode
+
     service = client.workflow_service
     try:
         described = await service.describe_namespace(
@@ -196,6 +216,8 @@ async def ensure_namespace(client: Client, namespace: str, retention_days: int) 
 async def registered_attributes(client: Client,
                                 namespace: str) -> dict[str, IndexedValueType.ValueType]:
     """The custom search attributes `namespace` has, with their types."""
+    from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
+
     response = await client.operator_service.list_search_attributes(
         ListSearchAttributesRequest(namespace=namespace), timeout=CALL_TIMEOUT)
     return dict(response.custom_attributes)
@@ -204,6 +226,8 @@ async def registered_attributes(client: Client,
 async def _until_namespace_known(call: Callable[[], Awaitable[T]], namespace: str,
                                  deadline: float) -> T:
     """Run `call`, retrying while the server does not know the namespace yet."""
+    from temporalio.service import RPCError, RPCStatusCode
+
     told = False
     while True:
         try:
@@ -223,6 +247,8 @@ async def ensure_search_attributes(client: Client, namespace: str,
                                    deadline: float) -> list[str]:
     """Register the missing ones of `wanted`; returns one line per attribute, to print.
     CliError, registering nothing, if any name has another type."""
+    from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+
     have = await _until_namespace_known(
         lambda: registered_attributes(client, namespace), namespace, deadline)
     conflicts = [f"{name} is {type_name(have[name])}, rectrack needs {type_name(kind)}"

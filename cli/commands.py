@@ -1,16 +1,17 @@
-"""What the memo-level `rectrack` subcommands do (issue, respond, extend, withdraw, show,
-list, worker, dev): turn the command line into plain inputs for the service layer
+"""What the memo-level `rectrack` subcommands that write do (issue, respond, extend,
+withdraw, worker, dev): turn the command line into plain inputs for the service layer
 (app/), and its answer into output. Errors are translated by cli.handlers.
+
+`show` and `list` only read the store and live in cli.read_commands, so that they start
+without what this module loads (temporalio, the workflows, the write side of app/).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import signal
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,9 @@ from app.logs import TEXT_FORMAT
 from cli import render
 from cli.errors import BadInput, CliError
 from cli.files import load_memo, load_response
+from cli.handlers import HINT
 from settings import Settings, temporal_connect_config
 from store.db import make_engine
-
-HINT = ". Is `rectrack dev` running?"
 
 
 async def _client() -> Client:
@@ -114,48 +114,6 @@ async def cmd_withdraw(args: argparse.Namespace, ctx: Context) -> int:
     await memos.withdraw(ctx, args.memo_id, {"reason": args.reason, "on": args.on},
                          source="withdrawal")
     await print_memo(ctx, args.memo_id, f"withdrew memo {args.memo_id}")
-    return 0
-
-
-def _dump(data: Any) -> str:
-    return json.dumps(data, indent=2, default=date.isoformat)
-
-
-async def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    if args.live:
-        state = await reads.live(ctx, args.memo_id)
-        view = reads.stored_view_now(state)
-    else:
-        view = await reads.show(ctx, args.memo_id)
-    if args.json:
-        data = view.model_dump(mode="json")
-        if args.timeline:  # the audit log is in the store, even with --live
-            events = await reads.timeline(ctx, args.memo_id)
-            data["timeline"] = [e.model_dump(mode="json", exclude={"id"}) for e in events]
-        print(_dump(data))
-        return 0
-    numbers = [r.number for r in view.recommendations]
-    parts = [render.memo_detail(view)]
-    [everything, *timelines] = await reads.timelines(ctx, args.memo_id, [None, *numbers])
-    for number, events in zip(numbers, timelines, strict=True):
-        parts += ["", f"recommendation {number}: timeline",
-                  render.timeline(events, number=number)]
-    # The memo's own events that concern no one recommendation (publication, memo hold,
-    # closure of the memo), when there are any.
-    memo_only = [e for e in everything if e.number is None and not e.numbers]
-    if memo_only:
-        parts += ["", f"memo {args.memo_id}: timeline", render.timeline(memo_only)]
-    print("\n".join(parts))
-    return 0
-
-
-async def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
-    views = await reads.list_memos(ctx, overdue=True if args.overdue else None,
-                                   component=args.component, status=args.status)
-    if args.json:
-        print(_dump([v.model_dump(mode="json") for v in views]))
-    else:
-        print(render.memo_list(views))
     return 0
 
 

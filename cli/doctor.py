@@ -18,24 +18,19 @@ import asyncio
 import json
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
-from temporalio.client import Client, WorkflowExecutionStatus
 
 from cli.db_commands import require_store
-from cli.doctor_checks import (
-    Finding,
-    StoredMemo,
-    activity_findings,
-    memo_findings,
-    memo_id_of,
-    recommendation_findings,
-    workflow_status,
-)
 from settings import Settings
 from store.db import make_engine
 from store.tables import Memo, Recommendation
+
+if TYPE_CHECKING:  # imported where used: cli.main builds this parser for every command
+    from temporalio.client import Client
+
+    from cli.doctor_checks import Finding, StoredMemo
 
 WORKFLOW_TYPES = ("MemoWorkflow", "RecommendationWorkflow")
 RUNNING_QUERY = ("ExecutionStatus = 'Running' AND ("
@@ -93,6 +88,16 @@ async def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
 async def examine(client: Client, settings: Settings, *,
                   memo_ids: set[str] | None = None) -> Report:
     """Run every check (only on `memo_ids` when given) and return what was found."""
+    from temporalio.client import WorkflowExecutionStatus
+
+    from cli.doctor_checks import (
+        activity_findings,
+        memo_findings,
+        memo_id_of,
+        recommendation_findings,
+        workflow_status,
+    )
+
     running = [e.id async for e in client.list_workflows(RUNNING_QUERY)
                if memo_ids is None or memo_id_of(e.id) in memo_ids]
     stored = await asyncio.to_thread(read_store, settings, memo_ids)
@@ -137,6 +142,8 @@ async def examine(client: Client, settings: Settings, *,
 
 def read_store(settings: Settings, memo_ids: set[str] | None) -> dict[str, StoredMemo]:
     """Every memo row (or those of `memo_ids`) with its recommendation rows, as values."""
+    from cli.doctor_checks import StoredMemo
+
     engine = make_engine(settings.db_url)
     require_store(engine)
     try:

@@ -18,14 +18,16 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.backlog import MemoOutcome, import_memos
 from app.context import Context
 from cli.db_commands import require_store
 from cli.errors import BadInput
-from domain.backlog import BacklogPlan
 from store.queries import StoredMemoView, get_memo_view
+
+if TYPE_CHECKING:
+    from app.backlog import MemoOutcome
+    from domain.backlog import BacklogPlan
 
 PLAIN_EVERY_SECONDS = 5.0
 
@@ -45,6 +47,10 @@ def add_import_parser(sub: Any) -> None:
 
 
 async def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    # Here, not at the top: app.backlog brings Temporal and the workflows, which every
+    # other command's parser would otherwise load (cli.main builds them all).
+    from app.backlog import import_memos
+
     plan = _checked(args.file, args.map)
     for problem in plan.problems:
         print(f"{args.file.name}: {problem}", file=sys.stderr)

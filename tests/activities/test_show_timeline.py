@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from app.context import Context
 from cli import render
-from cli.commands import cmd_show
+from cli.read_commands import cmd_show
 from domain.memo import MemoState, RecommendationResponse, RecordResponse, record_response
 from domain.vocabulary import Decision, EventKind
 from settings import Settings

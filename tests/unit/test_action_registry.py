@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 
 from app import memos, recommendations
-from cli.handlers import HANDLERS
+from cli.handlers import HANDLERS, handler_for
 from cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +63,9 @@ def test_every_handler_has_a_subcommand_and_every_subcommand_a_handler() -> None
     own = {name for name, p in choices.items() if p.get_default("handler") is not None}
     assert set(HANDLERS) == set(choices) - own
     assert not set(HANDLERS) & own
+    # The table names its handlers ("module:function", imported on dispatch): each name
+    # must resolve to a handler.
+    assert {c for c in HANDLERS if not inspect.iscoroutinefunction(handler_for(c))} == set()
 
 
 def test_the_service_layer_knows_no_entry_point() -> None:
