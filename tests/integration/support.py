@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -27,6 +26,7 @@ from sqlmodel import Session
 from temporalio.client import Client, WorkflowHandle
 
 import starter
+from cli.devserver import free_address as free_address  # re-exported for the tests
 from domain.memo import MemoState, RecommendationState
 from domain.office_time import today_in
 from domain.views import MemoView
@@ -45,26 +45,6 @@ ICE_RESPONSE = EXAMPLES / "crcl-2022-ice-frd-response.yaml"
 RECTRACK = BIN_DIR / "rectrack"
 OFFICE_TZ = "America/New_York"
 CLI_TIMEOUT = 60.0
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def free_address() -> str:
-    """127.0.0.1:PORT with PORT and PORT+1000 (the dev server's UI) both free."""
-    for _ in range(100):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind(("127.0.0.1", 0))
-            port: int = sock.getsockname()[1]
-        if port + 1000 <= 65535 and _port_free(port + 1000):
-            return f"127.0.0.1:{port}"
-    raise RuntimeError("no free port pair found")
 
 
 def unique_id(prefix: str = "IT") -> str:
