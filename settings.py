@@ -45,17 +45,21 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     api_metrics_port: int | None = Field(default=None, ge=1, le=65535)
 
-    @field_validator("log_format", "log_level", "otel_endpoint", mode="before")
+    @field_validator("log_format", mode="before")
     @classmethod
-    def _observability_text(cls, value: object, info: ValidationInfo) -> object:
-        """Any case (`JSON`, `info`); an empty variable is unset."""
+    def _log_format_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", "otel_endpoint", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object, info: ValidationInfo) -> object:
+        """An empty variable is unset; a level in any case (`info`)."""
         if not isinstance(value, str):
             return value
-        if not value.strip() and info.field_name != "log_format":
+        text = value.strip()
+        if not text:
             return None
-        if info.field_name == "log_level":
-            return value.strip().upper()
-        return value.strip().lower() if info.field_name == "log_format" else value.strip()
+        return text.upper() if info.field_name == "log_level" else text
 
     # Where the dashboard links a workflow: the Temporal UI and the namespace it shows.
     temporal_ui_url: str = "http://localhost:8233"
