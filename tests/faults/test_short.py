@@ -3,8 +3,8 @@ burst of notices plus one store outage longer than the workers' patience, in und
 minute each.
 
 - SQLite: one write-lock pulse longer than the workers' busy timeout (shortened to 2 s).
-- PostgreSQL: connections refused for a few seconds with every open backend terminated,
-  then terminated once more after they are allowed back.
+- PostgreSQL: after the kills, connections refused for a few seconds with every open
+  backend terminated, then terminated once more after they are allowed back.
 """
 
 from __future__ import annotations
@@ -39,8 +39,11 @@ async def _sqlite_pulse(phase: Phase) -> str:
     return f"1 lock pulse of {PULSE_SECONDS:.0f} s"
 
 
-async def _pg_outage(url: str) -> str:
-    await asyncio.sleep(2.0)
+async def _pg_outage(phase: Phase, url: str) -> str:
+    # The kills come first: a worker restarted while connections are refused exits at
+    # start (it cannot check the store's schema), and the harness restarts only the
+    # workers it killed itself, so the phase would be left without a worker.
+    await phase.kill_workers(KILLS, every=2.0)
     terminated = await asyncio.to_thread(pg_refuse, url)
     await asyncio.sleep(REFUSAL_SECONDS)
     await asyncio.to_thread(pg_allow, url)
@@ -61,14 +64,16 @@ async def test_worker_kills_and_a_store_outage(tmp_path: Path, store: str) -> No
         return
     with pg_database() as url:
         async with open_phase(tmp_path, "short-pg", workers=2, database_url=url) as phase:
-            await _run(phase, "worker SIGKILL + PostgreSQL refused and terminated",
-                       _pg_outage(url))
+            await _run(phase, "worker SIGKILL, then PostgreSQL refused and terminated",
+                       _pg_outage(phase, url), kills_beside=False)
 
 
-async def _run(phase: Phase, fault: str, outage: Coroutine[Any, Any, str]) -> None:
+async def _run(phase: Phase, fault: str, outage: Coroutine[Any, Any, str], *,
+               kills_beside: bool = True) -> None:
     async with asyncio.TaskGroup() as group:
         group.create_task(phase.run_memos(MEMOS))
-        group.create_task(phase.kill_workers(KILLS, every=2.0))
+        if kills_beside:  # else the outage makes its own kills
+            group.create_task(phase.kill_workers(KILLS, every=2.0))
         injected = group.create_task(outage)
     counts = await phase.finish(
         fault=fault, injected=f"{phase.workers.kills} SIGKILLs, {injected.result()}",
