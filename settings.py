@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 10.0
     # How long a worker's SQLite write waits on a lock before its activity fails and retries.
     sqlite_busy_timeout_seconds: float = Field(default=15.0, gt=0)
+    # How long a starting worker waits for a store that refuses connections (0: not at all).
+    store_start_patience_seconds: float = Field(default=60.0, ge=0)
     api_port: int = Field(default=8000, ge=0, le=65535)  # `rectrack dev` serves the API here
     # Workflows a worker keeps in memory between tasks (README "Scale": the memory budget).
     # A memo is 1 + one per recommendation workflows; one evicted is replayed from history.

@@ -21,6 +21,7 @@ from app.encryption import data_converter
 from settings import DEFAULT_CACHED_WORKFLOWS, Settings
 from store.db import make_engine
 from store.migrate import upgrade
+from store.reachable import when_reachable
 from workflows.memo import MemoWorkflow
 from workflows.recommendation import RecommendationWorkflow
 
@@ -76,10 +77,12 @@ def compile_workflow_modules() -> None:
 
 async def run_worker(settings: Settings, client: Client, stop: asyncio.Event) -> None:
     """Run until `stop` is set; the store is first upgraded to the newest schema
-    (store.migrate: a no-op at head, locked against other processes starting at once)."""
+    (store.migrate: a no-op at head, locked against other processes starting at once),
+    waiting up to `store_start_patience_seconds` for a store that refuses connections."""
     engine = make_engine(settings.db_url,
                          sqlite_busy_timeout=settings.sqlite_busy_timeout_seconds)
-    done = await asyncio.to_thread(upgrade, engine)
+    done = await asyncio.to_thread(when_reachable, lambda: upgrade(engine),
+                                   patience=settings.store_start_patience_seconds)
     await asyncio.to_thread(compile_workflow_modules)
     logging.getLogger(__name__).info("store schema: %s", done.describe().replace("\n", "; "))
     async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as http:

@@ -141,13 +141,18 @@ def _metrics_runtime(settings: Settings) -> Runtime | None:
 
 
 async def cmd_worker(args: argparse.Namespace, ctx: Context) -> int:
+    from store.reachable import StoreUnreachable
     from worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format=TEXT_FORMAT)  # unless app.logs did
     worker_ctx = Context(ctx.settings, ctx.engine, unreachable_hint=HINT,
                          runtime=_metrics_runtime(ctx.settings))
     client = await worker_ctx.client()
-    await run_worker(ctx.settings, client, _stop_on_signals())
+    try:
+        await run_worker(ctx.settings, client, _stop_on_signals())
+    except StoreUnreachable as error:
+        raise CliError(f"{error}; is RECTRACK_DATABASE_URL right and the database up?") \
+            from None
     return 0
 
 
