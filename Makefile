@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 test: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
-	$(BIN)/python -m pytest -q --durations=20
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=20
 
 # The full fault suite (issue 7): worker and server kills, receiver and store outages
 # against real processes, ~7 minutes; writes docs/reliability.md. `make test` runs its
