@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import compileall
 import logging
-from pathlib import Path
 
 import httpx
 from temporalio.client import Client
@@ -14,7 +12,6 @@ from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-import workflows
 from activities.activities import RectrackActivities
 from app import temporal
 from app.encryption import data_converter
@@ -39,11 +36,14 @@ async def connect(target_host: str | None = None, *, settings: Settings | None =
                                   target_host=target_host, runtime=runtime)
 
 
-# Pure modules the sandbox may share between workflow instances instead of re-importing
-# them for each one (pydantic and the standard library are passed through already): the
-# domain imports no other project package (tests/unit/test_architecture.py) and holds no
-# mutable module state, so sharing it is as deterministic as re-importing it.
-PASSTHROUGH_MODULES = ("domain",)
+# Modules the sandbox shares between workflow instances instead of re-importing them for
+# each one (pydantic and the standard library are passed through already). The domain
+# imports no other project package (tests/unit/test_architecture.py) and holds no mutable
+# module state. The workflow modules hold none either; passing them through saves the
+# re-import that every new or evicted workflow instance paid (a third of its creation
+# cost, bench/README.md "Levers"), and since the sandbox no longer restricts their calls,
+# tests/unit/test_workflow_determinism.py refuses clock, I/O and random calls in them.
+PASSTHROUGH_MODULES = ("domain", "workflows")
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
@@ -67,14 +67,6 @@ def build_worker(client: Client, activities: RectrackActivities, *, task_queue: 
     )
 
 
-def compile_workflow_modules() -> None:
-    """Write the workflow modules' bytecode once, at start. The sandbox re-imports them for
-    every workflow instance it creates; with no bytecode cached (an editable install under
-    PYTHONDONTWRITEBYTECODE) every one of those imports compiled the source again, 13% of
-    the worker's CPU in `make bench`'s response round. A read-only tree is left as it is."""
-    compileall.compile_dir(Path(workflows.__file__).parent, quiet=2)
-
-
 async def run_worker(settings: Settings, client: Client, stop: asyncio.Event) -> None:
     """Run until `stop` is set; the store is first upgraded to the newest schema
     (store.migrate: a no-op at head, locked against other processes starting at once),
@@ -83,7 +75,6 @@ async def run_worker(settings: Settings, client: Client, stop: asyncio.Event) ->
                          sqlite_busy_timeout=settings.sqlite_busy_timeout_seconds)
     done = await asyncio.to_thread(when_reachable, lambda: upgrade(engine),
                                    patience=settings.store_start_patience_seconds)
-    await asyncio.to_thread(compile_workflow_modules)
     logging.getLogger(__name__).info("store schema: %s", done.describe().replace("\n", "; "))
     async with httpx.AsyncClient(timeout=settings.webhook_timeout_seconds) as http:
         activities = RectrackActivities(engine=engine, http=http, settings=settings)
