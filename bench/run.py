@@ -65,6 +65,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         "quiet, before an idle-scale measurement")
     parser.add_argument("--concurrency", type=int, default=8, help="starts, signals and "
                         "updates in flight at once (both sides)")
+    parser.add_argument("--workers", type=int, default=1, help="`rectrack worker` "
+                        "processes on the task queue (a lever; the raw side keeps one)")
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="longest wait for any one round (s)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
@@ -76,6 +78,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
             setattr(args, key, value)
     wanted = [ALIASES.get(g.strip(), g.strip()) for g in (args.only or ",".join(GROUPS))
               .split(",") if g.strip()]
+    if args.workers < 1:
+        parser.error(f"--workers: at least 1, got {args.workers}")
     unknown = sorted(set(wanted) - set(GROUPS))
     if unknown:
         parser.error(f"--only: unknown row group(s) {', '.join(unknown)}; "
@@ -131,7 +135,7 @@ async def measure(args: argparse.Namespace, home: Path) -> tuple[list[report.Row
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, task.cancel)
-    async with open_stack(home) as stack:
+    async with open_stack(home, workers=args.workers) as stack:
         for group in args.groups:
             progress(f"-- {group}")
             if group == "cli":
@@ -172,8 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.monotonic() - started
     stem = date.today().isoformat() + ("-quick" if args.quick else "")
     command = "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)
+    run_levers = levers() | ({"workers": str(args.workers)} if args.workers != 1 else {})
     meta = {"date": date.today().isoformat(), "quick": args.quick, "seconds": seconds,
-            "command": command.strip(), "levers": levers(), "groups": args.groups,
+            "command": command.strip(), "levers": run_levers, "groups": args.groups,
             "sizes": {k: v for k, v in vars(args).items()
                       if k not in ("out", "groups", "only") and not k.startswith("_")}}
     paths = report.write(args.out, stem, rows, meta, checks)

@@ -102,7 +102,7 @@ async def idle_scale(stack: Stack, sizes: Sizes, levels: list[int],
         await asyncio.sleep(settle)
         rk_open += count * RECS
         rk_db_bytes += await asyncio.to_thread(used_bytes, temporal_db) - before
-        rk_rss = rss(stack.worker.pid)
+        rk_rss = sum(rss(pid) for pid in stack.worker_pids)
         store = await asyncio.to_thread(used_bytes, store_db) - store_start
         baseline_store = await asyncio.to_thread(loaded_bytes, rk_open)
         stored = await stack.count("SELECT count(*) FROM recommendation WHERE memo_id LIKE :p "

@@ -112,9 +112,13 @@ class Stack:
     engine: Engine
     ctx: Context
     receiver: Receiver
-    worker: subprocess.Popen[bytes]
+    workers: list[subprocess.Popen[bytes]]  # `rectrack worker` processes (--workers)
     raw_worker: subprocess.Popen[bytes]
     server_pid: int
+
+    @property
+    def worker_pids(self) -> list[int]:
+        return [process.pid for process in self.workers]
 
     @property
     def env(self) -> dict[str, str]:
@@ -130,8 +134,8 @@ class Stack:
         return sum(p.stat().st_size for p in self.home.glob("rectrack.db*") if p.is_file())
 
     def check_alive(self) -> None:
-        for name, process in (("rectrack worker", self.worker),
-                              ("raw worker", self.raw_worker)):
+        for name, process in ([("rectrack worker", w) for w in self.workers]
+                              + [("raw worker", self.raw_worker)]):
             if process.poll() is not None:
                 raise RuntimeError(f"the {name} exited with code {process.returncode}; "
                                    f"see its log in {self.home}")
@@ -142,7 +146,7 @@ class Stack:
 
     def _cpu_seconds(self) -> float:
         total = 0.0
-        for pid in (self.worker.pid, self.raw_worker.pid, self.server_pid):
+        for pid in (*self.worker_pids, self.raw_worker.pid, self.server_pid):
             try:
                 times = psutil.Process(pid).cpu_times()
             except psutil.NoSuchProcess:
@@ -200,8 +204,9 @@ async def _ready_worker(process: subprocess.Popen[bytes], log: Path, marker: str
 
 
 @asynccontextmanager
-async def open_stack(home: Path) -> AsyncIterator[Stack]:
-    """Dev server, rectrack worker, raw worker, receiver and store under `home`."""
+async def open_stack(home: Path, *, workers: int = 1) -> AsyncIterator[Stack]:
+    """Dev server, `workers` rectrack worker processes (one task queue), the raw worker,
+    receiver and store under `home`."""
     from cli.devserver import DevServer, DevServerExited
     from store.db import make_engine
     from store.migrate import upgrade
@@ -211,7 +216,8 @@ async def open_stack(home: Path) -> AsyncIterator[Stack]:
     task_queue, raw_queue = f"bench-{run_id}", f"bench-raw-{run_id}"
     settings = Settings(home=home, task_queue=task_queue)
     engine = make_engine(settings.db_url)
-    worker = raw_worker = None
+    rectrack_workers: list[subprocess.Popen[bytes]] = []
+    raw_worker = None
     server: DevServer | None = None
     with Receiver() as receiver:
         try:
@@ -230,23 +236,29 @@ async def open_stack(home: Path) -> AsyncIterator[Stack]:
             progress(f"dev server on {address} (WAL), state in {home}")
             await asyncio.to_thread(upgrade, engine)
             env = base_env(home, address, task_queue)
-            worker = spawn([str(RECTRACK), "worker"], env, home / "worker.log")
+            for index in range(workers):
+                log = home / ("worker.log" if index == 0 else f"worker-{index + 1}.log")
+                rectrack_workers.append(spawn([str(RECTRACK), "worker"], env, log))
             raw_db = home / "raw.db"
             raw_worker = spawn([sys.executable, "-m", "bench.raw", "--address", address,
                                  "--task-queue", raw_queue, "--db", str(raw_db)],
                                 env, home / "raw-worker.log")
-            await _ready_worker(worker, home / "worker.log", "worker polling task queue")
+            for index, process in enumerate(rectrack_workers):
+                log = home / ("worker.log" if index == 0 else f"worker-{index + 1}.log")
+                await _ready_worker(process, log, "worker polling task queue")
             await _ready_worker(raw_worker, home / "raw-worker.log", "raw worker polling")
-            progress(f"rectrack worker pid {worker.pid}, raw worker pid {raw_worker.pid}"
+            pids = ", ".join(str(w.pid) for w in rectrack_workers)
+            progress(f"rectrack worker pid {pids}, raw worker pid {raw_worker.pid}"
                      + (f"; levers {levers()}" if levers() else ""))
             client = await connect(address, settings=settings)
             yield Stack(home=home, address=address, task_queue=task_queue,
                         raw_queue=raw_queue, raw_db=raw_db, run_id=run_id, client=client,
                         engine=engine, ctx=Context(settings, engine, client),
-                        receiver=receiver, worker=worker, raw_worker=raw_worker,
+                        receiver=receiver, workers=rectrack_workers, raw_worker=raw_worker,
                         server_pid=server.process.pid)
         finally:
-            await asyncio.to_thread(stop_process, worker)
+            for process in rectrack_workers:
+                await asyncio.to_thread(stop_process, process)
             await asyncio.to_thread(stop_process, raw_worker)
             if server is not None:
                 await asyncio.to_thread(server.stop)

@@ -1,8 +1,8 @@
 """Suite-wide collection order: the longest modules first.
 
-`make test` runs on two xdist workers, a module to a worker (`-n 2 --dist loadfile
+`make test` runs on three xdist workers, a module to a worker (`-n 3 --dist loadfile
 --no-loadscope-reorder`), handing out modules in collection order. Started last, a
-45-second module leaves one worker running it while the other has nothing left; started
+45-second module leaves one worker running it while the others have nothing left; started
 first, it runs beside everything else. The list is the slowest modules of `pytest
 --durations` on this machine; the rest keep their order.
 """

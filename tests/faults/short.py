@@ -1,7 +1,7 @@
 """The short fault phase inside `make test`, once per store (test_short.py for SQLite,
 test_short_postgresql.py): a few worker SIGKILLs under a burst of notices plus one store
 outage longer than the workers' patience, in under a minute each. One file per store, so
-that `make test`'s two xdist workers can run them side by side.
+that `make test`'s xdist workers can run them side by side.
 
 - SQLite: one write-lock pulse longer than the workers' busy timeout (shortened to 2 s).
 - PostgreSQL: connections refused for a few seconds with every open backend terminated,
