@@ -169,7 +169,9 @@ async def test_setup_says_it_waits_for_temporal_then_gives_up_with_exit_1(
     tmp_path: Path,
 ) -> None:
     nowhere = free_address()  # nothing listens there
-    result = await run_cli("temporal", "setup", "--wait", "1",
+    # The wait counts from the command's start: on a busy machine importing the client
+    # alone has taken over a second, so 1 s could end before a second attempt.
+    result = await run_cli("temporal", "setup", "--wait", "3",
                            env=cli_env(tmp_path, nowhere))
     assert result.returncode == 1, result
     assert f"waiting for Temporal at {nowhere} (attempt 1" in result.stdout

@@ -38,7 +38,7 @@ def violations(source: str) -> list[str]:
                      if node.module == "activities" else [node.module])
         for name in names:
             if not any(name == ok or name.startswith(f"{ok}.") for ok in ALLOWED_IMPORTS):
-                found.append(f"line {node.lineno}: imports {name}")
+                found.append(f"line {getattr(node, 'lineno', '?')}: imports {name}")
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id in FORBIDDEN_CALLS:
