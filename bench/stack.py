@@ -134,8 +134,8 @@ class Stack:
         return sum(p.stat().st_size for p in self.home.glob("rectrack.db*") if p.is_file())
 
     def check_alive(self) -> None:
-        for name, process in ([("rectrack worker", w) for w in self.workers]
-                              + [("raw worker", self.raw_worker)]):
+        for name, process in [*(("rectrack worker", w) for w in self.workers),
+                              ("raw worker", self.raw_worker)]:
             if process.poll() is not None:
                 raise RuntimeError(f"the {name} exited with code {process.returncode}; "
                                    f"see its log in {self.home}")
@@ -236,15 +236,15 @@ async def open_stack(home: Path, *, workers: int = 1) -> AsyncIterator[Stack]:
             progress(f"dev server on {address} (WAL), state in {home}")
             await asyncio.to_thread(upgrade, engine)
             env = base_env(home, address, task_queue)
-            for index in range(workers):
-                log = home / ("worker.log" if index == 0 else f"worker-{index + 1}.log")
-                rectrack_workers.append(spawn([str(RECTRACK), "worker"], env, log))
+            logs = [home / "worker.log", *(home / f"worker-{n}.log"
+                                            for n in range(2, workers + 1))]
+            rectrack_workers.extend(spawn([str(RECTRACK), "worker"], env, log)
+                                    for log in logs)
             raw_db = home / "raw.db"
             raw_worker = spawn([sys.executable, "-m", "bench.raw", "--address", address,
                                  "--task-queue", raw_queue, "--db", str(raw_db)],
                                 env, home / "raw-worker.log")
-            for index, process in enumerate(rectrack_workers):
-                log = home / ("worker.log" if index == 0 else f"worker-{index + 1}.log")
+            for process, log in zip(rectrack_workers, logs, strict=True):
                 await _ready_worker(process, log, "worker polling task queue")
             await _ready_worker(raw_worker, home / "raw-worker.log", "raw worker polling")
             pids = ", ".join(str(w.pid) for w in rectrack_workers)
